@@ -1,0 +1,24 @@
+"""mynn: the runnable companion to *Make Your Own Neural Network* and *Make Your First GAN*.
+
+``import mynn`` is light: numpy only. Torch-based parts (``mynn.gan``) and the optional
+storage formats import their heavy dependencies only when used.
+"""
+
+from mynn.network import (
+    NeuralNetwork,
+    accuracy,
+    confusion_matrix,
+    scale_inputs,
+    sigmoid,
+    make_targets,
+)
+
+__all__ = [
+    "NeuralNetwork",
+    "accuracy",
+    "confusion_matrix",
+    "make_targets",
+    "scale_inputs",
+    "sigmoid",
+]
+__version__ = "0.1.0"
