@@ -4,6 +4,7 @@
 storage formats import their heavy dependencies only when used.
 """
 
+from mynn import datasets
 from mynn.network import (
     NeuralNetwork,
     accuracy,
@@ -14,6 +15,7 @@ from mynn.network import (
 )
 
 __all__ = [
+    "datasets",
     "NeuralNetwork",
     "accuracy",
     "confusion_matrix",

@@ -230,12 +230,18 @@ class NeuralNetwork:
                 self.wih += deltas.T @ x_block
 
     def train_minibatch(self, inputs: ArrayLike, targets: ArrayLike, batch_size: int = 32) -> None:
-        """A DIFFERENT algorithm from the book's: minibatch gradient descent, one epoch.
+        """A DIFFERENT algorithm from the book's: minibatch descent, one epoch.
 
-        Rows are taken ``batch_size`` at a time in the given order; each batch makes one
-        update with the batch's MEAN gradient (the same squared-error gradient as the
-        book's). With ``batch_size=1`` it is exactly the book's rule. Larger batches trade
-        more, smaller steps for fewer, well-vectorised ones: raise ``lr`` accordingly.
+        Rows are taken ``batch_size`` at a time in the given order; each batch makes ONE
+        update: the book's per-sample weight changes computed for every sample of the batch
+        with the weights at the batch's start, and averaged. With ``batch_size=1`` this is
+        exactly the book's rule. Larger batches make fewer, better-vectorised steps (so
+        each epoch is quicker but learns less per sample: raise ``lr`` or the epochs).
+
+        Like the book, the hidden errors are the output errors split back by the weights,
+        ``who.T @ e_out``. That is the exact gradient of the squared error for ``who``
+        but not quite for ``wih`` (the exact gradient would split back
+        ``e_out * o * (1 - o)``); mynn keeps the book's rule in both modes.
         """
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
             raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
@@ -246,11 +252,11 @@ class NeuralNetwork:
             t = t_all[start : start + batch_size]
             hidden = sigmoid(x @ self.wih.T)
             output = sigmoid(hidden @ self.who.T)
-            output_delta = (t - output) * output * (1.0 - output)
-            hidden_delta = (output_delta @ self.who) * hidden * (1.0 - hidden)
+            output_errors = t - output
+            hidden_errors = output_errors @ self.who
             step = self.lr / len(x)
-            self.who += step * (output_delta.T @ hidden)
-            self.wih += step * (hidden_delta.T @ x)
+            self.who += step * ((output_errors * output * (1.0 - output)).T @ hidden)
+            self.wih += step * ((hidden_errors * hidden * (1.0 - hidden)).T @ x)
 
     # ------------------------------------------------------------------ input checks
     def _check_inputs(self, inputs: ArrayLike, allow_batch: bool, force_batch: bool = False) -> np.ndarray:

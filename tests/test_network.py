@@ -1,0 +1,228 @@
+"""The network: fidelity to the book's maths, the fast paths, and bad input."""
+
+import numpy as np
+import pytest
+
+import mynn
+from mynn.network import logit, sigmoid
+
+
+class BookNetwork:
+    """A literal transcription of the book's algorithm (part 2), written out from its equations:
+    column vectors, sigmoid everywhere, error split back by the transposed weights."""
+
+    def __init__(self, wih, who, lr):
+        self.wih, self.who, self.lr = wih.copy(), who.copy(), lr
+
+    def activation(self, x):
+        return 1.0 / (1.0 + np.exp(-x))
+
+    def train(self, inputs_list, targets_list):
+        inputs = np.array(inputs_list, ndmin=2).T
+        targets = np.array(targets_list, ndmin=2).T
+        hidden_inputs = np.dot(self.wih, inputs)
+        hidden_outputs = self.activation(hidden_inputs)
+        final_inputs = np.dot(self.who, hidden_outputs)
+        final_outputs = self.activation(final_inputs)
+        output_errors = targets - final_outputs
+        hidden_errors = np.dot(self.who.T, output_errors)
+        self.who += self.lr * np.dot(output_errors * final_outputs * (1.0 - final_outputs), hidden_outputs.T)
+        self.wih += self.lr * np.dot(hidden_errors * hidden_outputs * (1.0 - hidden_outputs), inputs.T)
+
+    def query(self, inputs_list):
+        inputs = np.array(inputs_list, ndmin=2).T
+        return self.activation(np.dot(self.who, self.activation(np.dot(self.wih, inputs))))
+
+
+@pytest.fixture(scope="module")
+def digits():
+    images, labels = mynn.datasets.load_mnist("train")
+    return mynn.scale_inputs(images[:1500]), mynn.make_targets(labels[:1500])
+
+
+def test_train_matches_literal_book_algorithm_over_1500_steps(digits):
+    inputs, targets = digits
+    network = mynn.NeuralNetwork(784, 100, 10, 0.1, seed=3)
+    book = BookNetwork(network.wih, network.who, 0.1)
+    for x, t in zip(inputs, targets):
+        network.train(x, t)
+        book.train(x, t)
+    np.testing.assert_allclose(network.wih, book.wih, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(network.who, book.who, rtol=0, atol=1e-12)
+    for x in inputs[:5]:
+        np.testing.assert_allclose(network.query(x), book.query(x).ravel(), rtol=0, atol=1e-12)
+
+
+def test_training_changes_the_weights(digits):
+    inputs, targets = digits
+    network = mynn.NeuralNetwork(784, 20, 10, 0.1, seed=0)
+    before = network.wih.copy(), network.who.copy()
+    network.train(inputs[0], targets[0])
+    assert not np.array_equal(before[0], network.wih)
+    assert not np.array_equal(before[1], network.who)
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 64, 5000])
+def test_train_epoch_is_the_same_per_sample_maths(digits, block_size):
+    inputs, targets = digits
+    slow = mynn.NeuralNetwork(784, 50, 10, 0.2, seed=1)
+    fast = mynn.NeuralNetwork(784, 50, 10, 0.2, seed=1)
+    for x, t in zip(inputs, targets):
+        slow.train(x, t)
+    fast.train_epoch(inputs, targets, block_size=block_size)
+    np.testing.assert_allclose(fast.wih, slow.wih, rtol=0, atol=1e-11)
+    np.testing.assert_allclose(fast.who, slow.who, rtol=0, atol=1e-11)
+
+
+def test_minibatch_of_one_is_the_book_rule_and_larger_batches_differ(digits):
+    inputs, targets = digits[0][:200], digits[1][:200]
+    book = mynn.NeuralNetwork(784, 30, 10, 0.1, seed=2)
+    one = mynn.NeuralNetwork(784, 30, 10, 0.1, seed=2)
+    batched = mynn.NeuralNetwork(784, 30, 10, 0.1, seed=2)
+    book.train_epoch(inputs, targets)
+    one.train_minibatch(inputs, targets, batch_size=1)
+    batched.train_minibatch(inputs, targets, batch_size=32)
+    np.testing.assert_allclose(one.wih, book.wih, atol=1e-11)
+    assert np.abs(batched.wih - book.wih).max() > 1e-4
+
+
+def test_minibatch_step_averages_the_book_rule_over_the_batch():
+    """who moves down the exact mean gradient of E = 1/2 sum (t - o)^2. wih follows the book's
+    rule, which splits the raw output errors back (who.T @ e), not the exact gradient
+    (who.T @ (e * o * (1 - o))); the test shows both facts."""
+    rng = np.random.default_rng(0)
+    network = mynn.NeuralNetwork(4, 3, 2, 0.5, seed=0)
+    x, t = rng.random((5, 4)), rng.random((5, 2)) * 0.98 + 0.01
+
+    def loss(wih, who):
+        out = sigmoid(sigmoid(x @ wih.T) @ who.T)
+        return 0.5 * np.sum((t - out) ** 2) / len(x)
+
+    def numeric_gradient(which):
+        weights = {"wih": network.wih, "who": network.who}
+        grad = np.zeros_like(weights[which])
+        for index in np.ndindex(grad.shape):
+            bump = np.zeros_like(grad)
+            bump[index] = 1e-6
+            plus = dict(weights, **{which: weights[which] + bump})
+            minus = dict(weights, **{which: weights[which] - bump})
+            grad[index] = (loss(**plus) - loss(**minus)) / 2e-6
+        return grad
+
+    hidden = sigmoid(x @ network.wih.T)
+    out = sigmoid(hidden @ network.who.T)
+    book_wih_step = 0.5 * (((t - out) @ network.who) * hidden * (1 - hidden)).T @ x / len(x)
+    expected_who = network.who - 0.5 * numeric_gradient("who")
+    expected_wih = network.wih + book_wih_step
+    exact_gradient_wih = network.wih - 0.5 * numeric_gradient("wih")
+    network.train_minibatch(x, t, batch_size=5)
+    np.testing.assert_allclose(network.who, expected_who, atol=1e-8)
+    np.testing.assert_allclose(network.wih, expected_wih, atol=1e-12)
+    assert np.abs(network.wih - exact_gradient_wih).max() > 1e-3
+
+
+def test_initial_weights_follow_the_book_distribution():
+    network = mynn.NeuralNetwork(784, 200, 10, 0.1, seed=7)
+    assert network.wih.shape == (200, 784) and network.who.shape == (10, 200)
+    assert abs(network.wih.mean()) < 0.002
+    assert network.wih.std() == pytest.approx(784**-0.5, rel=0.01)
+    assert network.who.std() == pytest.approx(200**-0.5, rel=0.05)
+    again = mynn.NeuralNetwork(784, 200, 10, 0.1, seed=7)
+    np.testing.assert_array_equal(network.wih, again.wih)
+    assert not np.array_equal(network.wih, mynn.NeuralNetwork(784, 200, 10, 0.1, seed=8).wih)
+
+
+def test_query_shapes():
+    network = mynn.NeuralNetwork(3, 3, 3, 0.3, seed=0)
+    single = network.query([1.0, 0.5, -1.5])
+    batch = network.query([[1.0, 0.5, -1.5], [0.1, 0.2, 0.3]])
+    assert single.shape == (3,) and batch.shape == (2, 3)
+    np.testing.assert_allclose(batch[0], single)
+    assert np.all((batch > 0) & (batch < 1))
+    assert network.predict([[1.0, 0.5, -1.5]]).shape == (1,)
+
+
+def test_sample_digits_reach_book_accuracy():
+    """The book's settings on the bundled sample: 784-200-10, lr 0.1, 5 epochs."""
+    (train_x, train_y), (test_x, test_y) = mynn.datasets.load_mnist("train"), mynn.datasets.load_mnist("test")
+    network = mynn.NeuralNetwork(784, 200, 10, 0.1, seed=0)
+    for _ in range(5):
+        network.train_epoch(mynn.scale_inputs(train_x), mynn.make_targets(train_y))
+    assert mynn.accuracy(network.predict(mynn.scale_inputs(test_x)), test_y) >= 0.93
+
+
+def test_sigmoid_and_logit():
+    x = np.array([-800.0, -30.0, -1.0, 0.0, 2.0, 40.0, 800.0])
+    with np.errstate(over="raise", invalid="raise"):
+        y = sigmoid(x)
+    np.testing.assert_allclose(y[1:-1], 1 / (1 + np.exp(-x[1:-1])))
+    assert y[0] == 0.0 and y[-1] == 1.0
+    np.testing.assert_allclose(logit(sigmoid(x[1:-2])), x[1:-2], atol=1e-9)
+
+
+def test_backquery_inverts_each_layer_and_rescales(digits):
+    inputs, targets = digits
+    network = mynn.NeuralNetwork(784, 100, 10, 0.1, seed=0)
+    network.train_epoch(inputs, targets)
+    target = mynn.make_targets(3)
+    image = network.backquery(target)
+    hidden = network.who.T @ np.log(target / (1 - target))
+    hidden = (hidden - hidden.min()) / (hidden.max() - hidden.min()) * 0.98 + 0.01
+    expected = network.wih.T @ np.log(hidden / (1 - hidden))
+    expected = (expected - expected.min()) / (expected.max() - expected.min()) * 0.98 + 0.01
+    np.testing.assert_allclose(image, expected, atol=1e-12)
+    assert image.min() == pytest.approx(0.01) and image.max() == pytest.approx(0.99)
+    assert not np.allclose(image, network.backquery(mynn.make_targets(4)))
+
+
+def test_helpers():
+    np.testing.assert_allclose(mynn.scale_inputs([0, 255]), [0.01, 1.0])
+    np.testing.assert_allclose(mynn.make_targets(2, 4), [0.01, 0.01, 0.99, 0.01])
+    assert mynn.make_targets([1, 3]).shape == (2, 10)
+    assert mynn.accuracy([1, 2, 3, 4], [1, 2, 0, 4]) == 0.75
+    matrix = mynn.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], n_classes=3)
+    np.testing.assert_array_equal(matrix, [[1, 0, 0], [0, 1, 0], [0, 1, 1]])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0, 3, 3, 0.1), "input_nodes must be a positive"),
+        ((3, -1, 3, 0.1), "hidden_nodes must be a positive"),
+        ((3, 3, 2.5, 0.1), "output_nodes must be a positive"),
+        ((3, 3, 3, 0.0), "learning_rate must be a positive"),
+        ((3, 3, 3, float("nan")), "learning_rate must be a positive"),
+        ((3, 3, 3, "fast"), "learning_rate must be a number"),
+    ],
+)
+def test_bad_construction(args, message):
+    with pytest.raises(ValueError, match=message):
+        mynn.NeuralNetwork(*args)
+
+
+def test_bad_inputs_name_the_problem():
+    network = mynn.NeuralNetwork(784, 10, 10, 0.1, seed=0)
+    with pytest.raises(ValueError, match="inputs has 783 values but the network has 784 input nodes"):
+        network.query(np.zeros(783))
+    with pytest.raises(ValueError, match="783 values per row"):
+        network.query(np.zeros((2, 783)))
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        network.train(np.full(784, np.nan), np.full(10, 0.5))
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        network.query(np.full(784, np.inf))
+    with pytest.raises(ValueError, match=r"targets must have shape \(10,\)"):
+        network.train(np.zeros(784), np.zeros(9))
+    with pytest.raises(ValueError, match=r"targets must have shape \(3, 10\)"):
+        network.train_epoch(np.zeros((3, 784)), np.zeros((2, 10)))
+    with pytest.raises(ValueError, match="2-D array"):
+        network.train_epoch(np.zeros(784), np.zeros(10))
+    with pytest.raises(ValueError, match="must be numbers"):
+        network.query(["a"] * 784)
+    with pytest.raises(ValueError, match="0..255"):
+        mynn.scale_inputs([300])
+    with pytest.raises(ValueError, match="labels must lie in 0..9"):
+        mynn.make_targets([10])
+    with pytest.raises(ValueError, match="batch_size"):
+        network.train_minibatch(np.zeros((3, 784)), np.zeros((3, 10)), batch_size=0)
+    with pytest.raises(ValueError, match="strictly between 0 and 1"):
+        network.backquery(np.ones(10))
