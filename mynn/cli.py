@@ -9,12 +9,9 @@ import argparse
 import sys
 import time
 
-import numpy as np
-
 from mynn import datasets
-from mynn.network import NeuralNetwork, accuracy, make_targets, scale_inputs
-
-DATA_CHOICES = ("mnist-sample", "mnist", "fashion-mnist")
+from mynn.network import NeuralNetwork
+from mynn.training import fit, score
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
         "descent) on handwritten digits and report the accuracy on the test set.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    train.add_argument("--data", choices=DATA_CHOICES, default="mnist-sample",
+    train.add_argument("--data", choices=datasets.DATA_CHOICES, default="mnist-sample",
                        help="mnist-sample: the 5,000 real digits bundled with the project; "
                        "mnist: full MNIST (run `download mnist` first); fashion-mnist: clothes")
     train.add_argument("--hidden", type=int, default=200, help="hidden nodes")
@@ -52,35 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load(data: str) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """The train and test sets for one of :data:`DATA_CHOICES`."""
-    if data == "fashion-mnist":
-        return datasets.load_fashion_mnist("train"), datasets.load_fashion_mnist("test")
-    source = "sample" if data == "mnist-sample" else "full"
-    return datasets.load_mnist("train", source), datasets.load_mnist("test", source)
-
-
 def train_command(args: argparse.Namespace) -> int:
-    from tqdm.auto import tqdm
-
-    if args.epochs < 1:
-        raise ValueError(f"--epochs must be at least 1, got {args.epochs}")
-    (train_images, train_labels), (test_images, test_labels) = load(args.data)
+    (train_images, train_labels), (test_images, test_labels) = datasets.load_train_test(args.data)
     network = NeuralNetwork(784, args.hidden, 10, args.lr, seed=args.seed)
-    inputs, targets = scale_inputs(train_images), make_targets(train_labels)
-    print(f"{network} on {args.data}: {len(inputs)} training images, {len(test_images)} test images")
-    chunk = 500  # train_epoch over consecutive chunks is the same sequence of per-sample steps
+    print(f"{network} on {args.data}: {len(train_images)} training images, {len(test_images)} test images")
     start = time.perf_counter()
-    with tqdm(total=args.epochs * len(inputs), unit="img", disable=args.no_progress) as bar:
-        for epoch in range(1, args.epochs + 1):
-            bar.set_description(f"epoch {epoch}/{args.epochs}")
-            for first in range(0, len(inputs), chunk):
-                network.train_epoch(inputs[first : first + chunk], targets[first : first + chunk])
-                bar.update(len(inputs[first : first + chunk]))
-    seconds = time.perf_counter() - start
-    score = accuracy(network.predict(scale_inputs(test_images)), test_labels)
-    print(f"trained {args.epochs} epochs in {seconds:.1f} s")
-    print(f"test accuracy: {score:.4f}")
+    fit(network, train_images, train_labels, epochs=args.epochs, progress=not args.no_progress)
+    print(f"trained {args.epochs} epochs in {time.perf_counter() - start:.1f} s")
+    print(f"test accuracy: {score(network, test_images, test_labels):.4f}")
     return 0
 
 

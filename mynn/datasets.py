@@ -251,7 +251,7 @@ def load_mnist(split: str = "train", source: str = "sample") -> tuple[np.ndarray
     if not (folder / images_file).exists() or not (folder / labels_file).exists():
         raise DatasetError(
             f"full MNIST is not in {folder}; download it first with `python -m mynn download "
-            "mnist` (about 11 MB), or use source='sample'"
+            "mnist` (about 11 MB), or use the bundled sample (--data mnist-sample)"
         )
     return _load_idx_pair(folder / images_file, folder / labels_file)
 
@@ -272,6 +272,20 @@ def load_fashion_mnist(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
         "Fashion-MNIST not found. Install it with `apt-get install dataset-fashion-mnist` "
         "(Debian/Ubuntu) or download it with `python -m mynn download fashion-mnist`"
     )
+
+
+#: The names :func:`load_train_test` (and ``python -m mynn train --data``) accept.
+DATA_CHOICES = ("mnist-sample", "mnist", "fashion-mnist")
+
+
+def load_train_test(data: str = "mnist-sample") -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """``((train_images, train_labels), (test_images, test_labels))`` for one of
+    :data:`DATA_CHOICES`: the bundled MNIST sample, full MNIST, or Fashion-MNIST."""
+    _check_choice("data", data, DATA_CHOICES)
+    if data == "fashion-mnist":
+        return load_fashion_mnist("train"), load_fashion_mnist("test")
+    source = "sample" if data == "mnist-sample" else "full"
+    return load_mnist("train", source), load_mnist("test", source)
 
 
 # --------------------------------------------------------------------------- downloads
