@@ -9,9 +9,9 @@ from mynn.network import (
     NeuralNetwork,
     accuracy,
     confusion_matrix,
+    make_targets,
     scale_inputs,
     sigmoid,
-    make_targets,
 )
 
 __all__ = [

@@ -28,9 +28,13 @@ def build_parser() -> argparse.ArgumentParser:
         "descent) on handwritten digits and report the accuracy on the test set.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    train.add_argument("--data", choices=datasets.DATA_CHOICES, default="mnist-sample",
-                       help="mnist-sample: the 5,000 real digits bundled with the project; "
-                       "mnist: full MNIST (run `download mnist` first); fashion-mnist: clothes")
+    train.add_argument(
+        "--data",
+        choices=datasets.DATA_CHOICES,
+        default="mnist-sample",
+        help="mnist-sample: the 5,000 real digits bundled with the project; "
+        "mnist: full MNIST (run `download mnist` first); fashion-mnist: clothes",
+    )
     train.add_argument("--hidden", type=int, default=200, help="hidden nodes")
     train.add_argument("--lr", type=float, default=0.1, help="learning rate")
     train.add_argument("--epochs", type=int, default=5, help="passes over the training set")
@@ -44,15 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
         "every file against its published MD5 checksum.",
     )
     download.add_argument("dataset", choices=sorted(datasets.DATASETS), help="which dataset")
-    download.add_argument("--dest", default=None,
-                          help="folder to save into (default: $MYNN_DATA_DIR or ~/.cache/mynn/<dataset>)")
+    download.add_argument(
+        "--dest",
+        default=None,
+        help="folder to save into (default: $MYNN_DATA_DIR or ~/.cache/mynn/<dataset>)",
+    )
     return parser
 
 
 def train_command(args: argparse.Namespace) -> int:
     (train_images, train_labels), (test_images, test_labels) = datasets.load_train_test(args.data)
     network = NeuralNetwork(784, args.hidden, 10, args.lr, seed=args.seed)
-    print(f"{network} on {args.data}: {len(train_images)} training images, {len(test_images)} test images")
+    print(
+        f"{network} on {args.data}: {len(train_images)} training images, {len(test_images)} test images"
+    )
     start = time.perf_counter()
     fit(network, train_images, train_labels, epochs=args.epochs, progress=not args.no_progress)
     print(f"trained {args.epochs} epochs in {time.perf_counter() - start:.1f} s")

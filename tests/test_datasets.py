@@ -35,7 +35,9 @@ def test_bundled_sample_is_what_the_script_makes(tmp_path):
     import sys
 
     script = Path(__file__).parents[1] / "scripts" / "make_mnist_sample.py"
-    subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(script), "--out", str(tmp_path)], check=True, capture_output=True
+    )
     for split in ("train", "test"):
         made = (tmp_path / f"mnist_sample_{split}.csv.gz").read_bytes()
         assert made == (datasets.BUNDLED_DATA_DIR / f"mnist_sample_{split}.csv.gz").read_bytes()
@@ -176,7 +178,12 @@ def _local_spec():
 @needs_fashion
 def test_download_verifies_and_falls_back_to_the_next_mirror(server, tmp_path, monkeypatch):
     dest = tmp_path / "data"
-    folder = datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/bad", f"{server}/missing", f"{server}/good"], progress=False)
+    folder = datasets.download(
+        _local_spec(),
+        dest=dest,
+        mirrors=[f"{server}/bad", f"{server}/missing", f"{server}/good"],
+        progress=False,
+    )
     assert folder == dest
     assert sorted(p.name for p in dest.iterdir()) == sorted(p.name for p in FASHION.glob("*.gz"))
     for p in FASHION.glob("*.gz"):
@@ -206,7 +213,9 @@ def test_download_keeps_verified_files_and_replaces_corrupt_ones(server, tmp_pat
 def test_download_offline_message(tmp_path):
     # Port 9 on loopback: nothing listens, the connection is refused as when offline.
     with pytest.raises(DatasetError, match="Check your internet connection"):
-        datasets.download("mnist", dest=tmp_path, mirrors=["http://127.0.0.1:9/"], progress=False, timeout=2)
+        datasets.download(
+            "mnist", dest=tmp_path, mirrors=["http://127.0.0.1:9/"], progress=False, timeout=2
+        )
     assert list(tmp_path.iterdir()) == []
 
 

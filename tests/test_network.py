@@ -26,8 +26,12 @@ class BookNetwork:
         final_outputs = self.activation(final_inputs)
         output_errors = targets - final_outputs
         hidden_errors = np.dot(self.who.T, output_errors)
-        self.who += self.lr * np.dot(output_errors * final_outputs * (1.0 - final_outputs), hidden_outputs.T)
-        self.wih += self.lr * np.dot(hidden_errors * hidden_outputs * (1.0 - hidden_outputs), inputs.T)
+        self.who += self.lr * np.dot(
+            output_errors * final_outputs * (1.0 - final_outputs), hidden_outputs.T
+        )
+        self.wih += self.lr * np.dot(
+            hidden_errors * hidden_outputs * (1.0 - hidden_outputs), inputs.T
+        )
 
     def query(self, inputs_list):
         inputs = np.array(inputs_list, ndmin=2).T
@@ -144,7 +148,10 @@ def test_query_shapes():
 
 def test_sample_digits_reach_book_accuracy():
     """The book's settings on the bundled sample: 784-200-10, lr 0.1, 5 epochs."""
-    (train_x, train_y), (test_x, test_y) = mynn.datasets.load_mnist("train"), mynn.datasets.load_mnist("test")
+    (train_x, train_y), (test_x, test_y) = (
+        mynn.datasets.load_mnist("train"),
+        mynn.datasets.load_mnist("test"),
+    )
     network = mynn.NeuralNetwork(784, 200, 10, 0.1, seed=0)
     for _ in range(5):
         network.train_epoch(mynn.scale_inputs(train_x), mynn.make_targets(train_y))
@@ -202,7 +209,9 @@ def test_bad_construction(args, message):
 
 def test_bad_inputs_name_the_problem():
     network = mynn.NeuralNetwork(784, 10, 10, 0.1, seed=0)
-    with pytest.raises(ValueError, match="inputs has 783 values but the network has 784 input nodes"):
+    with pytest.raises(
+        ValueError, match="inputs has 783 values but the network has 784 input nodes"
+    ):
         network.query(np.zeros(783))
     with pytest.raises(ValueError, match="783 values per row"):
         network.query(np.zeros((2, 783)))

@@ -37,7 +37,9 @@ def test_environment_yml_matches_pyproject():
 
 
 def test_all_extra_covers_every_extra():
-    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
     named = set(re.findall(r"[a-z]+", extras["all"][0].split("[", 1)[1]))
     assert named == set(extras) - {"all"}
 
@@ -50,7 +52,9 @@ def test_import_mynn_does_not_import_torch():
 def test_every_notebook_is_listed_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        assert notebook.name in readme, f"{notebook.name} is missing from README.md's notebook table"
+        assert notebook.name in readme, (
+            f"{notebook.name} is missing from README.md's notebook table"
+        )
 
 
 def test_ci_runs_the_readme_test_command():
@@ -62,5 +66,10 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_the_tree_is_ruff_clean():
-    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout

@@ -22,7 +22,11 @@ KEEP_NOTEBOOK_METADATA = ("kernelspec", "language_info")
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop run-specific metadata so the committed notebook is stable."""
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in KEEP_NOTEBOOK_METADATA}
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
