@@ -161,8 +161,9 @@ class NeuralNetwork:
         output = sigmoid(self.who @ hidden)
         output_errors = t - output
         hidden_errors = self.who.T @ output_errors
-        self.who += self.lr * (output_errors * output * (1.0 - output)) @ hidden.T
-        self.wih += self.lr * (hidden_errors * hidden * (1.0 - hidden)) @ x.T
+        # np.dot, not @: numpy's matmul has no fast path for these (n, 1) x (1, m) products.
+        self.who += np.dot(self.lr * output_errors * output * (1.0 - output), hidden.T)
+        self.wih += np.dot(self.lr * hidden_errors * hidden * (1.0 - hidden), x.T)
 
     def query(self, inputs: ArrayLike) -> np.ndarray:
         """The forward pass: sigmoid(who @ sigmoid(wih @ x)).
