@@ -1,0 +1,627 @@
+"""Gradient descent in adversarial games: the x·y game and update rules that do converge.
+
+Tariq Rashid's article on gradient descent in adversarial games, and the appendix of
+*Make Your First GAN With PyTorch*, play the simplest two-player game there is::
+
+    f(x, y) = x * y            x tries to make f big, y tries to make f small
+
+Each player follows its own gradient with learning rate ``lr``: x climbs, y descends. As a
+pair ``z = (x, y)`` they move along the *game's vector field*
+
+    v(z) = (df/dx, -df/dy) = (y, -x) = A z,        A = [[0, 1], [-1, 0]].
+
+The only equilibrium is the saddle point (0, 0). In continuous time the point circles it
+for ever at its starting distance (:func:`flow`). The book's update, both players stepping
+at once from the old values,
+
+    x_new = x + lr * y
+    y_new = y - lr * x
+
+makes the circle into an outward spiral: the distance from (0, 0) grows by exactly
+sqrt(1 + lr^2) every step, from any start. :func:`simulate` plays that rule and seven
+others; :func:`iteration_matrix`, :func:`growth_factor` and
+:func:`closed_form_growth_factor` say, for the rules that are linear in z, how fast each
+spirals in or out.
+
+Other two-player objectives can be played too: pass ``objective=f`` (a Python function of
+two torch scalars, differentiated by torch autograd) or ``gradient=g`` (a function
+returning ``(df/dx, df/dy)``). :func:`play_with_torch` plays a game with real PyTorch
+optimisers. torch is imported only inside the functions that need it, so ``import
+mynn.games`` stays light.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+SCHEMES = (
+    "simultaneous",
+    "alternating",
+    "extragradient",
+    "optimistic",
+    "consensus",
+    "momentum",
+    "proximal",
+    "adam",
+)
+"""The update rules :func:`simulate` knows."""
+
+LINEAR_SCHEMES = SCHEMES[:-1]
+"""The rules whose step is a fixed matrix times the state, for the x·y game (not Adam)."""
+
+CLOSED_FORM_SCHEMES = (
+    "simultaneous",
+    "alternating",
+    "extragradient",
+    "optimistic",
+    "consensus",
+    "proximal",
+)
+"""The linear rules whose growth factor has a formula (momentum's has none simple)."""
+
+DEFAULT_PARAMS: dict[str, dict[str, object]] = {
+    "simultaneous": {},
+    "alternating": {},
+    "extragradient": {},
+    "optimistic": {},
+    "consensus": {"gamma": 0.5},
+    "momentum": {"beta": -0.5},
+    "proximal": {},
+    "adam": {"betas": (0.9, 0.999), "eps": 1e-8},
+}
+"""Each rule's extra parameters and their defaults (Adam's are PyTorch's)."""
+
+TORCH_OPTIMISERS = ("sgd", "adam")
+"""The PyTorch optimisers :func:`play_with_torch` knows."""
+
+Field = Callable[[float, float], tuple[float, float]]
+
+
+# ---------------------------------------------------------------------------- the game
+def xy_field(x: float, y: float) -> tuple[float, float]:
+    """The players' directions for f = x·y: v = (df/dx, -df/dy) = (y, -x)."""
+    return y, -x
+
+
+def xy_consensus_gradient(x: float, y: float) -> tuple[float, float]:
+    """The gradient of 0.5·|v|^2 = 0.5·(x^2 + y^2) for f = x·y: simply (x, y)."""
+    return x, y
+
+
+class _Game(NamedTuple):
+    field: Field
+    consensus_gradient: Field | None
+    is_xy: bool
+
+
+def _game(objective: Callable | None, gradient: Callable | None) -> _Game:
+    if objective is not None and gradient is not None:
+        raise ValueError("give either objective= or gradient=, not both")
+    if objective is None and gradient is None:
+        return _Game(xy_field, xy_consensus_gradient, is_xy=True)
+    if objective is not None:
+        if not callable(objective):
+            raise ValueError(f"objective must be a function f(x, y), got {objective!r}")
+        return _Game(
+            _field_from_gradient(gradient_from_objective(objective)),
+            _consensus_gradient_from_objective(objective),
+            is_xy=False,
+        )
+    if not callable(gradient):
+        raise ValueError(f"gradient must be a function returning (df/dx, df/dy), got {gradient!r}")
+    return _Game(_field_from_gradient(gradient), None, is_xy=False)
+
+
+def _field_from_gradient(gradient: Callable) -> Field:
+    def field(x: float, y: float) -> tuple[float, float]:
+        df_dx, df_dy = gradient(x, y)
+        return float(df_dx), -float(df_dy)
+
+    return field
+
+
+def gradient_from_objective(objective: Callable) -> Callable[[float, float], tuple[float, float]]:
+    """Turn f(x, y) into a function returning (df/dx, df/dy), by torch autograd.
+
+    ``objective`` receives two float64 torch scalars and must return a torch scalar, e.g.
+    ``lambda x, y: x * y - 0.5 * x**2``. torch is imported when the gradient is first used.
+    """
+
+    def gradient(x: float, y: float) -> tuple[float, float]:
+        import torch
+
+        xt = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+        yt = torch.tensor(float(y), dtype=torch.float64, requires_grad=True)
+        grads = torch.autograd.grad(objective(xt, yt), (xt, yt), allow_unused=True)
+        return tuple(0.0 if g is None else g.item() for g in grads)
+
+    return gradient
+
+
+def _consensus_gradient_from_objective(objective: Callable) -> Field:
+    """The gradient of 0.5·|v|^2, with v = (df/dx, -df/dy), by double backpropagation."""
+
+    def consensus_gradient(x: float, y: float) -> tuple[float, float]:
+        import torch
+
+        xt = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
+        yt = torch.tensor(float(y), dtype=torch.float64, requires_grad=True)
+        df = torch.autograd.grad(objective(xt, yt), (xt, yt), create_graph=True, allow_unused=True)
+        half_squared_speed = sum(0.5 * g**2 for g in df if g is not None)
+        if not torch.is_tensor(half_squared_speed) or not half_squared_speed.requires_grad:
+            return 0.0, 0.0  # f is linear: the field never changes
+        grads = torch.autograd.grad(half_squared_speed, (xt, yt), allow_unused=True)
+        return tuple(0.0 if g is None else g.item() for g in grads)
+
+    return consensus_gradient
+
+
+# ---------------------------------------------------------------------------- checking
+def _check_scheme(scheme: str, allowed: tuple[str, ...] = SCHEMES) -> str:
+    if scheme not in allowed:
+        raise ValueError(f"unknown scheme {scheme!r}; choose one of: {', '.join(allowed)}")
+    return scheme
+
+
+def _finite(name: str, value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+def _check_lr(lr: object) -> float:
+    lr = _finite("lr", lr)
+    if lr <= 0:
+        raise ValueError(f"lr must be positive, got {lr!r}")
+    return lr
+
+
+def _check_steps(steps: object) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
+    return int(steps)
+
+
+def _check_params(scheme: str, params: dict) -> dict:
+    """Fill in the defaults and check each of the scheme's extra parameters."""
+    defaults = DEFAULT_PARAMS[scheme]
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        valid = ", ".join(defaults) if defaults else "none"
+        raise ValueError(
+            f"scheme {scheme!r} takes no parameter {', '.join(map(repr, unknown))}; "
+            f"its parameters are: {valid}"
+        )
+    checked = {**defaults, **params}
+    if "gamma" in checked:
+        checked["gamma"] = _finite("gamma", checked["gamma"])
+        if checked["gamma"] < 0:
+            raise ValueError(f"consensus gamma must be >= 0, got {checked['gamma']!r}")
+    if "beta" in checked:
+        checked["beta"] = _finite("beta", checked["beta"])
+        if not -1 < checked["beta"] < 1:
+            raise ValueError(f"momentum beta must lie between -1 and 1, got {checked['beta']!r}")
+    if "betas" in checked:
+        betas = checked["betas"]
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"adam betas must be a pair (beta1, beta2), got {betas!r}")
+        betas = tuple(_finite("adam beta", b) for b in betas)
+        if not all(0 <= b < 1 for b in betas):
+            raise ValueError(f"adam betas must lie in [0, 1), got {betas!r}")
+        checked["betas"] = betas
+    if "eps" in checked:
+        checked["eps"] = _finite("eps", checked["eps"])
+        if checked["eps"] <= 0:
+            raise ValueError(f"adam eps must be positive, got {checked['eps']!r}")
+    return checked
+
+
+# ---------------------------------------------------------------------------- the rules
+def simulate(
+    scheme: str,
+    x0: float,
+    y0: float,
+    lr: float,
+    steps: int,
+    *,
+    objective: Callable | None = None,
+    gradient: Callable | None = None,
+    **params: object,
+) -> np.ndarray:
+    """Play the game from (x0, y0) for ``steps`` steps of one update rule.
+
+    Write z = (x, y) and v(z) = (df/dx, -df/dy), the direction each player wants to move
+    (x up its gradient, y down its own); for f = x·y, v(z) = (y, -x). The rules:
+
+    ``"simultaneous"``
+        the book's rule, both players from the old values: z_{k+1} = z_k + lr·v(z_k). For
+        x·y, exactly ``x_new = x + lr*y; y_new = y - lr*x``.
+    ``"alternating"``
+        x moves first, y answers the new x: x_{k+1} = x_k + lr·v_x(x_k, y_k), then
+        y_{k+1} = y_k + lr·v_y(x_{k+1}, y_k).
+    ``"extragradient"``
+        a look-ahead step, then the real step with the look-ahead's direction:
+        z_half = z_k + lr·v(z_k); z_{k+1} = z_k + lr·v(z_half).
+    ``"optimistic"``
+        z_{k+1} = z_k + lr·(2 v(z_k) - v(z_{k-1})), with v(z_{-1}) = v(z_0), so the first
+        step is a simultaneous one.
+    ``"consensus"`` (``gamma``, default 0.5)
+        both players also descend 0.5·|v|^2: z_{k+1} = z_k + lr·(v(z_k) - gamma·grad 0.5|v|^2).
+        For x·y, grad 0.5|v|^2 = z.
+    ``"momentum"`` (``beta``, default -0.5)
+        alternating steps with heavy-ball momentum, starting at rest (z_{-1} = z_0):
+        x_{k+1} = x_k + lr·v_x(x_k, y_k) + beta·(x_k - x_{k-1}), then
+        y_{k+1} = y_k + lr·v_y(x_{k+1}, y_k) + beta·(y_k - y_{k-1}).
+    ``"proximal"``
+        the implicit step z_{k+1} = z_k + lr·v(z_{k+1}), solved exactly: for x·y,
+        z_{k+1} = (I - lr A)^-1 z_k, i.e. x_{k+1} = (x_k + lr·y_k) / (1 + lr^2),
+        y_{k+1} = (y_k - lr·x_k) / (1 + lr^2). Only for the x·y game.
+    ``"adam"`` (``betas`` = (0.9, 0.999), ``eps`` = 1e-8, PyTorch's defaults)
+        each player runs Adam at once from the old values, x on -f (maximising f), y on f.
+        For a player with parameter p and loss gradient g at step t = 1, 2, ...:
+        m = beta1·m + (1 - beta1)·g;  s = beta2·s + (1 - beta2)·g^2;
+        p = p - lr / (1 - beta1^t) · m / (sqrt(s) / sqrt(1 - beta2^t) + eps),
+        the algorithm of ``torch.optim.Adam`` (``maximize=True`` for x). On x·y it neither
+        converges nor blows up: after a long drift (tens of thousands of steps) it settles on
+        a cycle whose radius is proportional to lr (about 390·lr with the defaults).
+
+    Parameters
+    ----------
+    scheme : str
+        One of :data:`SCHEMES`.
+    x0, y0 : float
+        The starting point.
+    lr : float
+        The learning rate, > 0.
+    steps : int
+        How many steps to take.
+    objective : callable, optional
+        Another game f(x, y) in place of x·y, written with torch operations; its gradients
+        come from torch autograd.
+    gradient : callable, optional
+        Another game, given by a function returning (df/dx, df/dy).
+    **params
+        The scheme's extra parameters (see :data:`DEFAULT_PARAMS`).
+
+    Returns
+    -------
+    ndarray of float64, shape (steps + 1, 2)
+        Row k is (x_k, y_k); row 0 is the start. A rule that diverges for long enough
+        overflows to inf (and then nan), as floating-point arithmetic does, without warning.
+
+    Raises
+    ------
+    ValueError
+        For an unknown scheme or parameter, or a value out of range.
+    """
+    _check_scheme(scheme)
+    z0 = (_finite("x0", x0), _finite("y0", y0))
+    lr, steps = _check_lr(lr), _check_steps(steps)
+    params = _check_params(scheme, params)
+    game = _game(objective, gradient)
+    if scheme == "proximal" and not game.is_xy:
+        raise ValueError("the proximal step is solved exactly only for the x·y game")
+    if scheme == "consensus" and game.consensus_gradient is None:
+        raise ValueError("consensus needs second derivatives: give objective= instead of gradient=")
+    path = np.empty((steps + 1, 2), dtype=np.float64)
+    path[0] = z0
+    _RULES[scheme](game, path, lr, **params)
+    return path
+
+
+def _simultaneous(game: _Game, path: np.ndarray, lr: float) -> None:
+    x, y = float(path[0, 0]), float(path[0, 1])
+    for k in range(1, len(path)):
+        dx, dy = game.field(x, y)
+        x, y = x + lr * dx, y + lr * dy
+        path[k] = x, y
+
+
+def _alternating(game: _Game, path: np.ndarray, lr: float) -> None:
+    x, y = float(path[0, 0]), float(path[0, 1])
+    for k in range(1, len(path)):
+        x = x + lr * game.field(x, y)[0]
+        y = y + lr * game.field(x, y)[1]
+        path[k] = x, y
+
+
+def _extragradient(game: _Game, path: np.ndarray, lr: float) -> None:
+    x, y = float(path[0, 0]), float(path[0, 1])
+    for k in range(1, len(path)):
+        dx, dy = game.field(x, y)
+        look_x, look_y = x + lr * dx, y + lr * dy
+        dx, dy = game.field(look_x, look_y)
+        x, y = x + lr * dx, y + lr * dy
+        path[k] = x, y
+
+
+def _optimistic(game: _Game, path: np.ndarray, lr: float) -> None:
+    x, y = float(path[0, 0]), float(path[0, 1])
+    previous_dx, previous_dy = game.field(x, y)
+    for k in range(1, len(path)):
+        dx, dy = game.field(x, y)
+        x, y = x + lr * (2 * dx - previous_dx), y + lr * (2 * dy - previous_dy)
+        previous_dx, previous_dy = dx, dy
+        path[k] = x, y
+
+
+def _consensus(game: _Game, path: np.ndarray, lr: float, gamma: float) -> None:
+    x, y = float(path[0, 0]), float(path[0, 1])
+    for k in range(1, len(path)):
+        dx, dy = game.field(x, y)
+        cx, cy = game.consensus_gradient(x, y)
+        x, y = x + lr * (dx - gamma * cx), y + lr * (dy - gamma * cy)
+        path[k] = x, y
+
+
+def _momentum(game: _Game, path: np.ndarray, lr: float, beta: float) -> None:
+    x, y = float(path[0, 0]), float(path[0, 1])
+    previous_x, previous_y = x, y
+    for k in range(1, len(path)):
+        new_x = x + lr * game.field(x, y)[0] + beta * (x - previous_x)
+        new_y = y + lr * game.field(new_x, y)[1] + beta * (y - previous_y)
+        previous_x, previous_y, x, y = x, y, new_x, new_y
+        path[k] = x, y
+
+
+def _proximal(game: _Game, path: np.ndarray, lr: float) -> None:
+    x, y = float(path[0, 0]), float(path[0, 1])
+    scale = 1.0 + lr * lr
+    for k in range(1, len(path)):
+        x, y = (x + lr * y) / scale, (y - lr * x) / scale
+        path[k] = x, y
+
+
+def _adam(game: _Game, path: np.ndarray, lr: float, betas: tuple[float, float], eps: float) -> None:
+    beta1, beta2 = betas
+    p = path[0].copy()
+    m = np.zeros(2)  # running mean of each player's loss gradient
+    s = np.zeros(2)  # running mean of its square
+    for t in range(1, len(path)):
+        # x's loss is -f and y's is f, so both loss gradients are -v.
+        g = -np.array(game.field(*p))
+        # The same arithmetic, in the same order, as torch.optim.Adam's single-tensor path.
+        m += (1 - beta1) * (g - m)
+        s = s * beta2 + (1 - beta2) * g * g
+        step_size = lr / (1 - beta1**t)
+        denominator = np.sqrt(s) / (1 - beta2**t) ** 0.5 + eps
+        p = p - step_size * (m / denominator)
+        path[t] = p
+
+
+_RULES = {
+    "simultaneous": _simultaneous,
+    "alternating": _alternating,
+    "extragradient": _extragradient,
+    "optimistic": _optimistic,
+    "consensus": _consensus,
+    "momentum": _momentum,
+    "proximal": _proximal,
+    "adam": _adam,
+}
+
+
+# ---------------------------------------------------------------------------- continuous time
+def flow(x0: float, y0: float, t: ArrayLike) -> np.ndarray:
+    """The exact continuous-time path of the x·y game: dx/dt = y, dy/dt = -x.
+
+    Differentiating again, d²x/dt² = dy/dt = -x and d²y/dt² = -y, solved by sines and
+    cosines; matching the start gives
+
+        x(t) = x0·cos t + y0·sin t,        y(t) = y0·cos t - x0·sin t,
+
+    a clockwise circle round (0, 0) whose radius is the starting radius sqrt(x0² + y0²) (a
+    unit circle only when the start is at distance 1). Gradient steps of size lr stand for
+    time lr each: step k of :func:`simulate` is time k·lr.
+
+    Returns
+    -------
+    ndarray
+        Shape (2,) for a scalar t, (len(t), 2) for an array of times (``t.shape + (2,)``).
+    """
+    x0, y0 = _finite("x0", x0), _finite("y0", y0)
+    t = np.asarray(t, dtype=np.float64)
+    if not np.all(np.isfinite(t)):
+        raise ValueError("t must be finite")
+    cos, sin = np.cos(t), np.sin(t)
+    return np.stack([x0 * cos + y0 * sin, y0 * cos - x0 * sin], axis=-1)
+
+
+def radius(path: ArrayLike) -> np.ndarray:
+    """Distance of each point from the saddle (0, 0): sqrt(x² + y²), along the last axis."""
+    path = np.asarray(path, dtype=np.float64)
+    if path.shape[-1:] != (2,):
+        raise ValueError(f"expected points (x, y) along the last axis, got shape {path.shape}")
+    return np.hypot(path[..., 0], path[..., 1])
+
+
+# ---------------------------------------------------------------------------- growth factors
+def iteration_matrix(scheme: str, lr: float, **params: object) -> np.ndarray:
+    """The matrix M of a linear rule for the x·y game: state_{k+1} = M · state_k.
+
+    With A = [[0, 1], [-1, 0]] (so v(z) = A z) and I the 2×2 identity:
+
+    - simultaneous: M = I + lr·A = [[1, lr], [-lr, 1]]
+    - alternating: M = [[1, lr], [-lr, 1 - lr²]]
+    - extragradient: M = I + lr·A·(I + lr·A) = (1 - lr²)·I + lr·A
+    - consensus: M = (1 - lr·gamma)·I + lr·A
+    - proximal: M = (I - lr·A)^-1
+    - optimistic (4×4, state (z_k, z_{k-1})): M = [[I + 2 lr·A, -lr·A], [I, 0]]
+    - momentum (4×4, state (x_k, y_k, x_{k-1}, y_{k-1})): the alternating heavy-ball step
+      written out, see :func:`simulate`.
+
+    Start the 4×4 rules from (z_0, z_0).
+    """
+    _check_scheme(scheme, LINEAR_SCHEMES)
+    lr = _check_lr(lr)
+    params = _check_params(scheme, params)
+    identity, a = np.eye(2), np.array([[0.0, 1.0], [-1.0, 0.0]])
+    if scheme == "simultaneous":
+        return identity + lr * a
+    if scheme == "alternating":
+        return np.array([[1.0, lr], [-lr, 1.0 - lr * lr]])
+    if scheme == "extragradient":
+        return identity + lr * a @ (identity + lr * a)
+    if scheme == "consensus":
+        return (1.0 - lr * params["gamma"]) * identity + lr * a
+    if scheme == "proximal":
+        return np.linalg.inv(identity - lr * a)
+    if scheme == "optimistic":
+        return np.block([[identity + 2 * lr * a, -lr * a], [identity, np.zeros((2, 2))]])
+    beta = params["beta"]  # momentum
+    # x+ = (1 + beta) x + lr y - beta x_prev
+    # y+ = y - lr x+ + beta (y - y_prev), with x+ substituted
+    return np.array(
+        [
+            [1 + beta, lr, -beta, 0.0],
+            [-lr * (1 + beta), 1 + beta - lr * lr, lr * beta, -beta],
+            [1.0, 0.0, 0.0, 0.0],
+            [0.0, 1.0, 0.0, 0.0],
+        ]
+    )
+
+
+def growth_factor(scheme: str, lr: ArrayLike, **params: object) -> float | np.ndarray:
+    """Per-step growth factor of a linear rule: the spectral radius of its matrix.
+
+    The largest |eigenvalue| of :func:`iteration_matrix`. Above 1 the distance from the
+    saddle grows by about that factor each step (diverges), below 1 it shrinks (converges),
+    at 1 the point keeps circling. ``lr`` may be an array: one factor per value.
+    """
+    lrs = np.asarray(lr, dtype=np.float64)
+    factors = np.array(
+        [
+            np.max(np.abs(np.linalg.eigvals(iteration_matrix(scheme, float(one_lr), **params))))
+            for one_lr in lrs.ravel()
+        ]
+    ).reshape(lrs.shape)
+    return float(factors) if factors.ndim == 0 else factors
+
+
+def closed_form_growth_factor(scheme: str, lr: ArrayLike, **params: object) -> float | np.ndarray:
+    """The growth factor by formula, for the rules that have one.
+
+    - simultaneous: sqrt(1 + lr²) — M is sqrt(1 + lr²) times a rotation by atan(lr), so
+      this holds exactly, every step, from any start
+    - alternating: 1 for lr <= 2 (det M = 1, complex eigenvalues: the point goes round
+      the ellipse x² + y² + lr·x·y = constant); above that the larger real eigenvalue
+      (lr² - 2)/2 + sqrt(((lr² - 2)/2)² - 1). At lr = 2 exactly the eigenvalue -1 is
+      repeated and the distance grows linearly, not geometrically.
+    - extragradient: sqrt(1 - lr² + lr⁴) = |1 - lr² + i·lr|
+    - optimistic: the larger |root| of λ² - (1 + 2i·lr)·λ + i·lr = 0, that is
+      sqrt(((1 + s)/2)² + lr²) with s = sqrt(1 - 4 lr²) for lr <= 1/2, and
+      sqrt(1/4 + (lr + s/2)²) with s = sqrt(4 lr² - 1) above; equal to 1 at lr = 1/sqrt(3)
+    - consensus: sqrt((1 - lr·gamma)² + lr²)
+    - proximal: 1 / sqrt(1 + lr²)
+    """
+    _check_scheme(scheme, CLOSED_FORM_SCHEMES)
+    params = _check_params(scheme, params)
+    lrs = np.asarray(lr, dtype=np.float64)
+    for value in lrs.ravel():
+        _check_lr(value)
+    if scheme == "simultaneous":
+        factors = np.sqrt(1 + lrs**2)
+    elif scheme == "alternating":
+        half_trace = np.abs(lrs**2 - 2) / 2
+        factors = np.where(lrs <= 2, 1.0, half_trace + np.sqrt(np.maximum(half_trace**2 - 1, 0)))
+    elif scheme == "extragradient":
+        factors = np.sqrt(1 - lrs**2 + lrs**4)
+    elif scheme == "optimistic":
+        small = np.sqrt(((1 + np.sqrt(np.maximum(1 - 4 * lrs**2, 0))) / 2) ** 2 + lrs**2)
+        large = np.sqrt(0.25 + (lrs + np.sqrt(np.maximum(4 * lrs**2 - 1, 0)) / 2) ** 2)
+        factors = np.where(lrs <= 0.5, small, large)
+    elif scheme == "consensus":
+        factors = np.sqrt((1 - lrs * params["gamma"]) ** 2 + lrs**2)
+    else:  # proximal
+        factors = 1 / np.sqrt(1 + lrs**2)
+    return float(factors) if factors.ndim == 0 else factors
+
+
+def describe_growth(factor: float, tolerance: float = 1e-9) -> str:
+    """Say in words what a per-step growth factor means for the distance from the saddle."""
+    factor = _finite("factor", factor)
+    if factor <= 0:
+        raise ValueError(f"a growth factor is positive, got {factor!r}")
+    if abs(factor - 1) <= tolerance:
+        return "cycles: neither grows nor shrinks"
+    steps = math.log(2) / abs(math.log(factor))
+    if factor > 1:
+        return f"diverges: distance doubles every {steps:.0f} steps"
+    return f"converges: distance halves every {steps:.0f} steps"
+
+
+# ---------------------------------------------------------------------------- real PyTorch
+def play_with_torch(
+    optimiser: str,
+    x0: float,
+    y0: float,
+    lr: float,
+    steps: int,
+    *,
+    objective: Callable | None = None,
+    dtype: str = "float64",
+    **options: object,
+) -> np.ndarray:
+    """Play a game with real PyTorch optimisers, one per player, stepping simultaneously.
+
+    x gets ``torch.optim.SGD`` or ``torch.optim.Adam`` with ``maximize=True``, y the same
+    optimiser minimising. Each step computes f(x, y), backpropagates once (so both
+    gradients come from the old point), then steps both optimisers: plain SGD is then the
+    book's simultaneous rule, and Adam is :func:`simulate`'s ``"adam"``.
+
+    Parameters
+    ----------
+    optimiser : {"sgd", "adam"}
+    x0, y0, lr, steps
+        As for :func:`simulate`.
+    objective : callable, optional
+        f(x, y) on torch scalars; x·y when omitted.
+    dtype : {"float64", "float32"}
+        Precision of the two parameters.
+    **options
+        Passed to both optimisers (e.g. ``betas`` for Adam, ``momentum`` for SGD — note
+        PyTorch's momentum is not the ``"momentum"`` scheme of :func:`simulate`).
+
+    Returns
+    -------
+    ndarray of float64, shape (steps + 1, 2)
+    """
+    import torch
+
+    _check_scheme(optimiser, TORCH_OPTIMISERS)
+    z0 = (_finite("x0", x0), _finite("y0", y0))
+    lr, steps = _check_lr(lr), _check_steps(steps)
+    dtypes = {"float64": torch.float64, "float32": torch.float32}
+    if dtype not in dtypes:
+        raise ValueError(f"dtype must be one of: {', '.join(dtypes)}; got {dtype!r}")
+    if "maximize" in options:
+        raise ValueError("maximize is set for you: x maximises, y minimises")
+    if objective is None:
+
+        def objective(x, y):
+            return x * y
+
+    optimiser_class = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}[optimiser]
+    x = torch.tensor(z0[0], dtype=dtypes[dtype], requires_grad=True)
+    y = torch.tensor(z0[1], dtype=dtypes[dtype], requires_grad=True)
+    x_player = optimiser_class([x], lr=lr, maximize=True, **options)
+    y_player = optimiser_class([y], lr=lr, **options)
+    path = np.empty((steps + 1, 2), dtype=np.float64)
+    path[0] = x.item(), y.item()
+    for k in range(1, steps + 1):
+        x_player.zero_grad()
+        y_player.zero_grad()
+        objective(x, y).backward()
+        x_player.step()
+        y_player.step()
+        path[k] = x.item(), y.item()
+    return path
