@@ -64,7 +64,8 @@ def train_command(args: argparse.Namespace) -> int:
     )
     start = time.perf_counter()
     fit(network, train_images, train_labels, epochs=args.epochs, progress=not args.no_progress)
-    print(f"trained {args.epochs} epochs in {time.perf_counter() - start:.1f} s")
+    epochs = f"{args.epochs} epoch{'' if args.epochs == 1 else 's'}"
+    print(f"trained {epochs} in {time.perf_counter() - start:.1f} s")
     print(f"test accuracy: {score(network, test_images, test_labels):.4f}")
     return 0
 
