@@ -47,6 +47,10 @@ def per_sample(inputs, targets, repeats):
     def fresh():
         return mynn.NeuralNetwork(784, 200, 10, 0.1, seed=0)
 
+    def fresh_book():  # the book's loop, starting from the very same weights
+        start = fresh()
+        return BookNetwork(start.wih, start.who, start.lr)
+
     def book_loop(book):
         for x, t in zip(inputs, targets):
             book.train(x, t)
@@ -55,7 +59,7 @@ def per_sample(inputs, targets, repeats):
         for x, t in zip(inputs, targets):
             network.train(x, t)
 
-    t_book, book = best_of(repeats, lambda: BookNetwork(fresh().wih, fresh().who, 0.1), book_loop)
+    t_book, book = best_of(repeats, fresh_book, book_loop)
     t_train, looped = best_of(repeats, fresh, mynn_loop)
     t_epoch, fast = best_of(repeats, fresh, lambda n: n.train_epoch(inputs, targets))
     same = max(np.abs(fast.wih - book.wih).max(), np.abs(fast.who - book.who).max())

@@ -45,6 +45,7 @@ __all__ = [
     "conv_transpose_output_size",
     "conv_transpose_paddings",
     "output_padding_to_restore",
+    "padding_sides",
     "pool_output_size",
     "trace",
 ]
@@ -189,6 +190,20 @@ def _resolve_padding_string(padding, size, kernel_size, stride, dilation, where)
             f"the padding as a number: padding={numeric} gives an output of {out} here"
         )
     return padding
+
+
+def padding_sides(padding, kernel_size, dilation=1):
+    """Zeros added (before, after) the input in one dimension, for a number, 'valid' or 'same'.
+
+    'same' pads d(k-1) cells in total; when that is odd PyTorch puts the extra cell at the
+    end (right or bottom).
+    """
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        total = dilation * (kernel_size - 1)
+        return total // 2, total - total // 2
+    return padding, padding
 
 
 def _kernel_too_large(size, kernel_size, padding, dilation, where):
@@ -772,15 +787,7 @@ class MaxPool(_Layer):
     ceil_mode: bool = field(default=False, kw_only=True)
 
     def apply(self, shape):
-        size = pool_output_size(
-            self._image_size(shape),
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.ceil_mode,
-        )
-        return LayerShape(shape.channels, _as_size_tuple(size))
+        return _pooled(self, shape, self.dilation)
 
 
 @dataclass(frozen=True, repr=False)
@@ -793,15 +800,20 @@ class AvgPool(_Layer):
     ceil_mode: bool = field(default=False, kw_only=True)
 
     def apply(self, shape):
-        size = pool_output_size(
-            self._image_size(shape),
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            1,
-            self.ceil_mode,
-        )
-        return LayerShape(shape.channels, _as_size_tuple(size))
+        return _pooled(self, shape, dilation=1)
+
+
+def _pooled(layer, shape, dilation):
+    """The shape after a pooling spec: the channels stay, the size follows pool_output_size."""
+    size = pool_output_size(
+        layer._image_size(shape),
+        layer.kernel_size,
+        layer.stride,
+        layer.padding,
+        dilation,
+        layer.ceil_mode,
+    )
+    return LayerShape(shape.channels, _as_size_tuple(size))
 
 
 @dataclass(frozen=True, repr=False)

@@ -144,11 +144,6 @@ class NeuralNetwork:
             f"output_nodes={self.onodes}, learning_rate={self.lr:g})"
         )
 
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        """(input_nodes, hidden_nodes, output_nodes)."""
-        return (self.inodes, self.hnodes, self.onodes)
-
     # ------------------------------------------------------------------ the book's maths
     def train(self, inputs: ArrayLike, targets: ArrayLike) -> None:
         """One step of the book's per-sample gradient descent (see the module docstring).

@@ -528,3 +528,21 @@ def test_frames_and_gif(tmp_path):
 def test_too_many_steps_are_refused():
     with pytest.raises(ValueError, match="too many"):
         plot_conv_steps(30, 3)
+
+
+@pytest.mark.parametrize("kernel", [2, 3, 4])
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_padding_sides_for_same_is_where_torch_pads(kernel, dilation):
+    """Padding by padding_sides, then a 'valid' convolution, equals torch's padding='same'."""
+    from mynn.convsize import padding_sides
+
+    torch.manual_seed(0)
+    layer = nn.Conv2d(1, 1, kernel, dilation=dilation, padding="same", bias=False)
+    x = torch.rand(1, 1, 7, 6)
+    before, after = padding_sides("same", kernel, dilation)
+    assert before + after == dilation * (kernel - 1)
+    padded = torch.nn.functional.pad(x, (before, after, before, after))
+    expected = torch.nn.functional.conv2d(padded, layer.weight, dilation=dilation)
+    torch.testing.assert_close(layer(x), expected)
+    assert padding_sides("valid", kernel, dilation) == (0, 0)
+    assert padding_sides(2, kernel, dilation) == (2, 2)

@@ -33,7 +33,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
-from mynn.convsize import conv_output_size, conv_transpose_output_size
+from mynn.convsize import conv_output_size, conv_transpose_output_size, padding_sides
 
 __all__ = [
     "ConvolutionDiagram",
@@ -106,16 +106,6 @@ class ConvolutionDiagram:
         return touched
 
 
-def _sides(padding, kernel_size, dilation):
-    """Padding before and after the input in one dimension, 'same' and 'valid' included."""
-    if padding == "valid":
-        return 0, 0
-    if padding == "same":
-        total = dilation * (kernel_size - 1)
-        return total // 2, total - total // 2  # PyTorch puts the odd cell at the end
-    return padding, padding
-
-
 def _describe(name, values):
     shown = [f"{key}={value}" for key, value in values.items() if value != 0 or key == "padding"]
     return f"{name}({', '.join(shown)})"
@@ -146,7 +136,7 @@ def conv_diagram(input_size, kernel_size, stride=1, padding=0, dilation=1):
     size, kernel, strides, dilations = map(_pair, (input_size, kernel_size, stride, dilation))
     paddings = padding if isinstance(padding, tuple | list) else (padding, padding)
     output_shape = conv_output_size(size, kernel, strides, padding, dilations)
-    sides = [_sides(p, k, d) for p, k, d in zip(paddings, kernel, dilations, strict=True)]
+    sides = [padding_sides(p, k, d) for p, k, d in zip(paddings, kernel, dilations, strict=True)]
     grid = np.full([b + n + a for n, (b, a) in zip(size, sides, strict=True)], PADDING)
     grid[sides[0][0] : sides[0][0] + size[0], sides[1][0] : sides[1][0] + size[1]] = INPUT
     positions = tuple(
@@ -167,22 +157,14 @@ def conv_diagram(input_size, kernel_size, stride=1, padding=0, dilation=1):
                 size, p, dilations, kernel, strides, output_shape, strict=True
             )
         )
-    title = _describe(
-        "Conv2d",
-        {
-            "kernel_size": kernel_size,
-            "stride": stride,
-            "padding": repr(padding) if isinstance(padding, str) else padding,
-            "dilation": dilation if dilation != 1 else 0,
-        },
-    )
-    return ConvolutionDiagram(
-        grid=grid,
-        kernel_cells=_kernel_cells(kernel, dilations),
-        positions=positions,
-        output_shape=output_shape,
-        title=f"{title}: {_size_text(size)} -> {_size_text(output_shape)}",
-        formula=formula,
+    settings = {
+        "kernel_size": kernel_size,
+        "stride": stride,
+        "padding": repr(padding) if isinstance(padding, str) else padding,
+        "dilation": dilation,
+    }
+    return _diagram(
+        "Conv2d", settings, size, kernel, dilations, grid, positions, output_shape, formula
     )
 
 
@@ -243,16 +225,24 @@ def conv_transpose_diagram(
             size, strides, paddings, dilations, kernel, extras, output_shape, strict=True
         )
     )
-    title = _describe(
-        "ConvTranspose2d",
-        {
-            "kernel_size": kernel_size,
-            "stride": stride,
-            "padding": padding,
-            "output_padding": output_padding,
-            "dilation": dilation if dilation != 1 else 0,
-        },
+    settings = {
+        "kernel_size": kernel_size,
+        "stride": stride,
+        "padding": padding,
+        "output_padding": output_padding,
+        "dilation": dilation,
+    }
+    return _diagram(
+        "ConvTranspose2d", settings, size, kernel, dilations, grid, positions, output_shape, formula
     )
+
+
+def _diagram(layer_name, settings, size, kernel, dilations, grid, positions, output_shape, formula):
+    """The ConvolutionDiagram both kinds of layer end with; the title shows the layer's call
+    (settings left at PyTorch's defaults are not shown, padding always is)."""
+    if settings["dilation"] == 1:
+        settings = {**settings, "dilation": 0}
+    title = _describe(layer_name, settings)
     return ConvolutionDiagram(
         grid=grid,
         kernel_cells=_kernel_cells(kernel, dilations),
