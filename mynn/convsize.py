@@ -1091,42 +1091,17 @@ def _spec_of_module(module):
     """The layer spec that has the same effect on the shape as a torch module."""
     import torch.nn as nn
 
-    channels = dict(
-        in_channels=getattr(module, "in_channels", None),
-        out_channels=getattr(module, "out_channels", None),
+    sized_layers = (
+        ((nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d), ConvTranspose),
+        ((nn.Conv1d, nn.Conv2d, nn.Conv3d), Conv),
+        ((nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d), MaxPool),
+        ((nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d), AvgPool),
     )
-    if isinstance(module, nn.ConvTranspose1d | nn.ConvTranspose2d | nn.ConvTranspose3d):
-        return ConvTranspose(
-            module.kernel_size,
-            stride=module.stride,
-            padding=module.padding,
-            output_padding=module.output_padding,
-            dilation=module.dilation,
-            **channels,
-        )
-    if isinstance(module, nn.Conv1d | nn.Conv2d | nn.Conv3d):
-        return Conv(
-            module.kernel_size,
-            stride=module.stride,
-            padding=module.padding,
-            dilation=module.dilation,
-            **channels,
-        )
-    if isinstance(module, nn.MaxPool1d | nn.MaxPool2d | nn.MaxPool3d):
-        return MaxPool(
-            module.kernel_size,
-            stride=module.stride,
-            padding=module.padding,
-            dilation=module.dilation,
-            ceil_mode=module.ceil_mode,
-        )
-    if isinstance(module, nn.AvgPool1d | nn.AvgPool2d | nn.AvgPool3d):
-        return AvgPool(
-            module.kernel_size,
-            stride=module.stride,
-            padding=module.padding,
-            ceil_mode=module.ceil_mode,
-        )
+    for module_types, spec in sized_layers:
+        if isinstance(module, module_types):
+            # Each spec's keyword fields are named after the torch module's attributes.
+            settings = {f.name: getattr(module, f.name) for f in fields(spec) if f.kw_only}
+            return spec(module.kernel_size, **settings)
     if isinstance(module, _shape_keeping_modules(nn)):
         return Unchanged(_short_repr(module))
     if isinstance(module, nn.Linear):
