@@ -7,6 +7,7 @@ from scipy import ndimage
 
 import mynn
 from mynn.datasets import augmented, load_mnist, rotated
+from mynn.inside import backquery_correlation, class_means
 from mynn.training import fit
 
 matplotlib.use("Agg")
@@ -40,17 +41,31 @@ def test_backquery_image_shape_and_range(trained):
 def test_each_backquery_image_looks_most_like_its_own_digit(trained, sample):
     """Correlate the ten back-query images with the ten digits' mean images: the largest
     correlation in every row sits on the diagonal (a 3's image is most like the mean 3)."""
-    from mynn.plots.inside import backquery_images
-
     images, labels = sample
     means = np.stack([images[labels == digit].mean(axis=0) for digit in range(10)])
-    backqueries = backquery_images(trained)
+    backqueries = np.stack([trained.backquery(mynn.make_targets(digit)) for digit in range(10)])
     correlation = np.corrcoef(backqueries, means)[:10, 10:]
     np.testing.assert_array_equal(np.argmax(correlation, axis=1), np.arange(10))
+    assert np.all(np.diag(correlation) > 0.3)
+    # mynn.inside computes the same matrix
+    np.testing.assert_allclose(
+        backquery_correlation(trained, images, labels), correlation, atol=1e-12
+    )
     # and an untrained network's images do not have this structure
-    untrained = backquery_images(mynn.NeuralNetwork(784, 100, 10, 0.1, seed=0))
-    chance = np.corrcoef(untrained, means)[:10, 10:]
+    untrained = mynn.NeuralNetwork(784, 100, 10, 0.1, seed=0)
+    chance = backquery_correlation(untrained, images, labels)
     assert np.sum(np.argmax(chance, axis=1) == np.arange(10)) < 5
+    assert np.all(np.abs(np.diag(chance)) < 0.3)
+
+
+def test_class_means(sample):
+    images, labels = sample
+    means = class_means(images, labels)
+    np.testing.assert_allclose(means[3], images[labels == 3].mean(axis=0))
+    with pytest.raises(ValueError, match="every label"):
+        class_means(images[labels < 9], labels[labels < 9])
+    with pytest.raises(ValueError, match="labels of shape"):
+        class_means(images, labels[:-1])
 
 
 # --------------------------------------------------------------------------- rotation

@@ -9,15 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from mynn.network import NeuralNetwork, make_targets
-
-
-def backquery_images(network: NeuralNetwork) -> np.ndarray:
-    """One back-query image per output node: row k is ``network.backquery`` of class k's
-    target vector (0.99 at k, 0.01 elsewhere), shape (output_nodes, input_nodes)."""
-    return np.stack(
-        [network.backquery(make_targets(label, network.onodes)) for label in range(network.onodes)]
-    )
+from mynn.inside import backquery_images
+from mynn.network import NeuralNetwork
 
 
 def plot_backqueries(
