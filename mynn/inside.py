@@ -12,18 +12,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mynn.network import NeuralNetwork, make_targets
+from mynn.network import NeuralNetwork
 
 
 def backquery_images(network: NeuralNetwork) -> np.ndarray:
     """One back-query image per output node, shape (output_nodes, input_nodes).
 
-    Row k is ``network.backquery`` of the book's target vector for label k (0.99 at k,
-    0.01 elsewhere); every row is rescaled into 0.01..0.99.
+    Row k is ``network.backquery(k)``: the network run backwards from the book's target
+    vector for label k (0.99 at k, 0.01 elsewhere); every row is rescaled into 0.01..0.99.
     """
-    return np.stack(
-        [network.backquery(make_targets(label, network.onodes)) for label in range(network.onodes)]
-    )
+    return np.stack([network.backquery(label) for label in range(network.onodes)])
 
 
 def class_means(images: ArrayLike, labels: ArrayLike, n_classes: int = 10) -> np.ndarray:

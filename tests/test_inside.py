@@ -7,7 +7,7 @@ from scipy import ndimage
 
 import mynn
 from mynn.datasets import augmented, load_mnist, rotated
-from mynn.inside import backquery_correlation, class_means
+from mynn.inside import backquery_correlation, backquery_images, class_means
 from mynn.training import fit
 
 matplotlib.use("Agg")
@@ -28,14 +28,19 @@ def trained(sample):
 # --------------------------------------------------------------------------- back-query
 
 
-def test_backquery_image_shape_and_range(trained):
+@pytest.mark.parametrize("bias", [False, True])
+def test_backquery_image_shape_and_range(sample, bias):
+    images, labels = sample
+    network = mynn.NeuralNetwork(784, 50, 10, 0.1, seed=1, bias=bias)
+    fit(network, images[:500], labels[:500])
     for label in range(10):
-        image = trained.backquery(mynn.make_targets(label))
+        image = network.backquery(label)
         assert image.shape == (784,)
         assert np.all(np.isfinite(image))
         # rescaled into 0.01..0.99, touching both ends
         assert image.min() == pytest.approx(0.01, abs=1e-12)
         assert image.max() == pytest.approx(0.99, abs=1e-12)
+    np.testing.assert_array_equal(backquery_images(network)[7], network.backquery(7))
 
 
 def test_each_backquery_image_looks_most_like_its_own_digit(trained, sample):
