@@ -391,6 +391,12 @@ def test_onnx_refuses_bad_arguments(tmp_path, network):
 
 # --------------------------------------------------------------------------- fixture values
 # Recorded when tests/fixtures/ was written (tools: see tests/fixtures/README.md).
-FIXTURE_FINGERPRINT = ""
-FIXTURE_WIH_ROW0: list = []
-FIXTURE_WHO_SUM = 0.0
+FIXTURE_FINGERPRINT = "14a92cc6083e126fb2adf2130fd9851653b7242267d73254ec46cf41cad12795"
+FIXTURE_WIH_ROW0 = [
+    0.007759705986882012,
+    0.09473979994859157,
+    -0.1469872457669473,
+    -0.42107536431725456,
+    -0.23022002281905368,
+]
+FIXTURE_WHO_SUM = -4.059220575912975
