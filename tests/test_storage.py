@@ -400,3 +400,228 @@ FIXTURE_WIH_ROW0 = [
     -0.23022002281905368,
 ]
 FIXTURE_WHO_SUM = -4.059220575912975
+
+
+# --------------------------------------------------------------------------- resuming fit
+
+
+@pytest.fixture(scope="module")
+def digits():
+    images, labels = mynn.datasets.load_mnist("train")
+    return images[:1000], labels[:1000]
+
+
+def fresh(bias=False, seed=4):
+    return mynn.NeuralNetwork(784, 30, 10, 0.2, seed=seed, bias=bias)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(digits):
+    return {bias: fit(fresh(bias), *digits, epochs=3, chunk=150) for bias in (False, True)}
+
+
+from mynn.training import fit  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("stop_at_call", "suffix", "bias"),  # calls 5, 8, 14: mid-epoch 1, epoch 2's start, mid-epoch 2
+    [(5, ".npz", False), (8, ".h5", True), (14, ".npz", True), (14, ".h5", False)],
+)
+def test_interrupted_and_resumed_equals_uninterrupted_bitwise(
+    tmp_path, digits, uninterrupted, monkeypatch, bias, suffix, stop_at_call
+):
+    path = tmp_path / f"run{suffix}"
+    calls = []
+    real_train_epoch = mynn.NeuralNetwork.train_epoch
+
+    def train_epoch_then_ctrl_c(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == stop_at_call:
+            raise KeyboardInterrupt  # as if Ctrl-C arrived in the middle of a chunk
+        return real_train_epoch(self, *args, **kwargs)
+
+    monkeypatch.setattr(mynn.NeuralNetwork, "train_epoch", train_epoch_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        fit(fresh(bias), *digits, epochs=3, chunk=150, checkpoint=path, checkpoint_every=300)
+    monkeypatch.undo()
+    _, state = storage.load_checkpoint(path)
+    # chunks of 150 in 1000 samples: 7 per epoch; checkpoints at the first chunk end after
+    # every 300 samples trained, and at each epoch end
+    done_before_stop = stop_at_call - 1
+    assert state.samples_done < done_before_stop * 150 + 1
+    assert state.samples_done > 0 and state.chunk == 150
+    resumed = fresh(bias, seed=99)  # any start: the checkpoint's weights replace them
+    fit(resumed, *digits, epochs=3, chunk=500, resume=path)  # the checkpoint's chunk is used
+    same_network(resumed, uninterrupted[bias])
+
+
+def test_a_real_ctrl_c_finishes_the_chunk_saves_and_resumes_exactly(
+    tmp_path, digits, uninterrupted
+):
+    import signal
+
+    path = tmp_path / "run.npz"
+    seen = []
+
+    def press_ctrl_c(network, epochs_done, position):
+        seen.append((epochs_done, position))
+        if (epochs_done, position) == (1, 450):
+            signal.raise_signal(signal.SIGINT)  # a real SIGINT, as Ctrl-C sends
+
+    handler_before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(KeyboardInterrupt, match=r"after epoch 1, sample 600 of 1000.*run\.npz"):
+        fit(fresh(), *digits, epochs=3, chunk=150, checkpoint=path, callback=press_ctrl_c)
+    assert signal.getsignal(signal.SIGINT) is handler_before
+    assert seen[-1] == (1, 600)  # the chunk in progress was finished, then the run stopped
+    network, state = storage.load_checkpoint(path)
+    assert (state.epochs_done, state.position, state.epochs) == (1, 600, 3)
+    fit(network, *digits, epochs=3, resume=path)
+    same_network(network, uninterrupted[False])
+
+
+def test_callback_interrupt_saves_a_checkpoint_there(tmp_path, digits):
+    def stop(network, epochs_done, position):
+        if position == 300:
+            raise KeyboardInterrupt
+
+    path = tmp_path / "run.npz"
+    network = fresh()
+    with pytest.raises(KeyboardInterrupt, match="sample 300 of 1000"):
+        fit(network, *digits, epochs=2, chunk=150, checkpoint=path, callback=stop)
+    saved, state = storage.load_checkpoint(path)
+    assert (state.epochs_done, state.position) == (0, 300)
+    same_network(saved, network)
+
+
+def test_a_finished_run_continues_to_more_epochs_exactly(tmp_path, digits, uninterrupted):
+    path = tmp_path / "run.npz"
+    network = fit(fresh(), *digits, epochs=2, chunk=150, checkpoint=path)
+    assert storage.load_checkpoint(path)[1].finished
+    with pytest.raises(ValueError, match="already done 2 epochs; ask for more"):
+        fit(network, *digits, epochs=2, resume=path)
+    fit(network, *digits, epochs=3, resume=path, checkpoint=path)
+    same_network(network, uninterrupted[False])
+    assert storage.load_checkpoint(path)[1].epochs_done == 3
+
+
+def test_resuming_is_refused_on_other_data_or_another_network(tmp_path, digits):
+    images, labels = digits
+    path = tmp_path / "run.npz"
+    fit(fresh(), images, labels, epochs=1, chunk=150, checkpoint=path)
+    order = np.random.default_rng(0).permutation(len(labels))
+    with pytest.raises(StorageError, match="different data .*same images and labels in the same"):
+        fit(fresh(), images[order], labels[order], epochs=2, resume=path)
+    with pytest.raises(StorageError, match="different data"):
+        fit(fresh(), images[:999], labels[:999], epochs=2, resume=path)
+    wrong = mynn.NeuralNetwork(784, 20, 10, 0.2)
+    with pytest.raises(StorageError, match=r"this 784-20-10 network"):
+        fit(wrong, images, labels, epochs=2, resume=path)
+    with pytest.raises(StorageError, match="has no biases but the weights come without|has biases"):
+        fit(fresh(bias=True), images, labels, epochs=2, resume=path)
+    plain = storage.save(fresh(), tmp_path / "plain.npz")
+    with pytest.raises(StorageError, match="nothing to resume"):
+        fit(fresh(), images, labels, epochs=2, resume=plain)
+    with pytest.raises(ValueError, match="checkpoint_every needs checkpoint"):
+        fit(fresh(), images, labels, checkpoint_every=100)
+    with pytest.raises(StorageError, match=r"name the checkpoint file \.npz"):
+        fit(fresh(), images, labels, checkpoint=tmp_path / "run.ckpt")
+
+
+def test_ctrl_c_without_a_checkpoint_still_stops_between_chunks(digits):
+    import signal
+
+    def press_ctrl_c(network, epochs_done, position):
+        if position == 300:
+            signal.raise_signal(signal.SIGINT)
+
+    network = fresh()
+    with pytest.raises(KeyboardInterrupt, match="sample 450 of 1000; no checkpoint"):
+        fit(network, *digits, epochs=1, chunk=150, callback=press_ctrl_c)
+    expected = fit(fresh(), digits[0][:450], digits[1][:450], chunk=150)
+    same_network(network, expected)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def run_cli(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "mynn", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
+
+
+def test_cli_train_save_then_evaluate(tmp_path):
+    trained = run_cli(
+        "train",
+        "--hidden",
+        "20",
+        "--epochs",
+        "1",
+        "--no-progress",
+        "--save",
+        "net.h5",
+        cwd=tmp_path,
+    )
+    assert trained.returncode == 0, trained.stderr
+    accuracy = trained.stdout.split("test accuracy: ")[1].split()[0]
+    evaluated = run_cli("evaluate", "--weights", "net.h5", cwd=tmp_path)
+    assert evaluated.returncode == 0, evaluated.stderr
+    lines = evaluated.stdout.splitlines()
+    assert f"test accuracy: {accuracy}" in lines
+    rows = [
+        line.split()
+        for line in lines[lines.index(next(x for x in lines if x.startswith("true"))) + 1 :]
+    ]
+    matrix = np.array([row[1:] for row in rows[:10]], dtype=int)
+    assert matrix.sum() == 1000 and np.trace(matrix) / 1000 == pytest.approx(float(accuracy))
+    # the book's two files, given by their folder
+    mynn.load(tmp_path / "net.h5").save_book_weights(tmp_path / "book")
+    book = run_cli("evaluate", "--weights", "book", cwd=tmp_path)
+    assert book.returncode == 0 and f"test accuracy: {accuracy}" in book.stdout
+
+
+def test_cli_ctrl_c_saves_and_resume_gives_the_uninterrupted_weights(tmp_path):
+    import signal
+    import time
+
+    args = ("train", "--hidden", "20", "--no-progress", "--checkpoint-every", "600")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mynn", *args, "--epochs", "100", "--save", "run.npz"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while not (tmp_path / "run.npz").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)  # Ctrl-C, once the run has saved its first checkpoint
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 130, stderr
+    assert "checkpoint saved in run.npz" in stderr
+    assert "continue with: python -m mynn train --resume run.npz" in stderr
+    state = storage.load_checkpoint(tmp_path / "run.npz")[1]
+    total = str(state.epochs_done + 1)
+    resumed = run_cli(
+        "train", "--resume", "run.npz", "--epochs", total, "--no-progress", cwd=tmp_path
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming run.npz: {state.epochs_done} of {total} epochs" in resumed.stdout
+    reference = run_cli(*args, "--epochs", total, "--save", "ref.npz", cwd=tmp_path)
+    assert reference.returncode == 0, reference.stderr
+    same_network(mynn.load(tmp_path / "run.npz"), mynn.load(tmp_path / "ref.npz"))
+
+
+def test_cli_storage_errors_are_one_line(tmp_path):
+    mynn.NeuralNetwork(784, 5, 10, 0.1).save(tmp_path / "plain.npz")
+    mynn.NeuralNetwork(5, 5, 3, 0.1).save(tmp_path / "small.npz")
+    for args, message in [
+        (("evaluate", "--weights", "missing.npz"), "missing.npz: no such file"),
+        (("evaluate", "--weights", "small.npz"), "needs 784 inputs and 10 outputs"),
+        (("train", "--resume", "plain.npz"), "without a training state"),
+        (("train", "--checkpoint-every", "10"), "--checkpoint-every needs --save"),
+    ]:
+        result = run_cli(*args, cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stderr.startswith("error: ") and message in result.stderr
+        assert result.stderr.count("\n") == 1

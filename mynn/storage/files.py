@@ -285,9 +285,9 @@ def load_book_weights(
                 "load_book_weights(wih_path, who_path, learning_rate=0.1)"
             )
         into = NeuralNetwork(wih.shape[1], wih.shape[0], who.shape[0], learning_rate, seed=0)
-    elif learning_rate is not None:
-        into.lr = _check_learning_rate(learning_rate)
+    lr = into.lr if learning_rate is None else _check_learning_rate(learning_rate)
     put_weights(into, wih, who, source=source)
+    into.lr = lr
     return into
 
 
