@@ -12,8 +12,20 @@ from hypothesis import strategies as st
 import mynn
 from mynn import storage
 from mynn.storage import StorageError
+from mynn.training import fit
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Recorded when tests/fixtures/ was written (tools: see tests/fixtures/README.md).
+FIXTURE_FINGERPRINT = "14a92cc6083e126fb2adf2130fd9851653b7242267d73254ec46cf41cad12795"
+FIXTURE_WIH_ROW0 = [
+    0.007759705986882012,
+    0.09473979994859157,
+    -0.1469872457669473,
+    -0.42107536431725456,
+    -0.23022002281905368,
+]
+FIXTURE_WHO_SUM = -4.059220575912975
+FIXTURE_BIAS_BO = [-0.026216450861595172, -0.05682962379364623, -0.02811890799729566]
 
 
 def same_network(a, b):
@@ -59,11 +71,19 @@ SETTINGS = settings(
 )
 
 
+def random_network(sizes, lr, seed, bias=False):
+    network = mynn.NeuralNetwork(*sizes, lr, seed=seed, bias=bias)
+    if bias:  # biases start at zero; give them values worth checking
+        rng = np.random.default_rng(seed)
+        network.bh, network.bo = rng.normal(size=sizes[1]), rng.normal(size=sizes[2])
+    return network
+
+
 @pytest.mark.parametrize("suffix", [".npz", ".h5", ".hdf5"])
 @SETTINGS
-@given(sizes=sizes, lr=rates, seed=st.integers(0, 2**32 - 1))
-def test_round_trip_is_exact(tmp_path, suffix, sizes, lr, seed):
-    original = mynn.NeuralNetwork(*sizes, lr, seed=seed)
+@given(sizes=sizes, lr=rates, seed=st.integers(0, 2**32 - 1), bias=st.booleans())
+def test_round_trip_is_exact(tmp_path, suffix, sizes, lr, seed, bias):
+    original = random_network(sizes, lr, seed, bias)
     path = storage.save(original, tmp_path / f"net{suffix}")
     same_network(mynn.load(path), original)
 
@@ -130,6 +150,8 @@ def test_plain_h5py_reads_the_h5(tmp_path, network):
 
 def test_files_written_by_this_version_stay_readable():
     """Committed files written by mynn 0.1.0, format version 1 (tests/fixtures/README.md)."""
+    bias_network = mynn.load(FIXTURES / "network_v1_bias.npz")
+    assert bias_network.bias and bias_network.bo.tolist() == FIXTURE_BIAS_BO
     for name in ("network_v1.npz", "network_v1.h5"):
         network, state = storage.load_checkpoint(FIXTURES / name)
         assert (network.inodes, network.hnodes, network.onodes, network.lr) == (5, 4, 3, 0.3)
@@ -158,6 +180,12 @@ def test_reads_files_written_the_books_way(tmp_path):
     # and what save_book_weights writes is exactly what numpy.load gives back
     storage.save_book_weights(network, tmp_path / "again")
     np.testing.assert_array_equal(np.load(tmp_path / "again" / "saved_wih.npy"), wih)
+
+
+def test_the_book_format_refuses_a_bias_network(tmp_path):
+    with pytest.raises(StorageError, match="biases, which would be lost"):
+        mynn.NeuralNetwork(4, 3, 2, 0.1, bias=True).save_book_weights(tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_book_pair_that_doesnt_fit_together_names_the_dimension(tmp_path):
@@ -357,15 +385,21 @@ def test_import_mynn_imports_neither_h5py_nor_onnx():
 @pytest.fixture(scope="module")
 def trained_and_test_images():
     (train_images, train_labels), (test_images, _) = mynn.datasets.load_train_test()
-    network = mynn.NeuralNetwork(784, 100, 10, 0.1, seed=0)
-    network.train_epoch(mynn.scale_inputs(train_images), mynn.make_targets(train_labels))
-    return network, mynn.scale_inputs(test_images)
+    networks = {}
+    for bias in (False, True):
+        network = mynn.NeuralNetwork(784, 100, 10, 0.1, seed=0, bias=bias)
+        network.train_epoch(mynn.scale_inputs(train_images), mynn.make_targets(train_labels))
+        networks[bias] = network, mynn.scale_inputs(test_images)
+    return networks
 
 
-@pytest.mark.parametrize(("dtype", "tolerance"), [("float32", 1e-6), ("float64", 1e-12)])
-def test_onnx_outputs_equal_query(tmp_path, trained_and_test_images, dtype, tolerance):
+@pytest.mark.parametrize(
+    ("dtype", "tolerance", "bias"),
+    [("float32", 1e-6, False), ("float64", 1e-12, False), ("float32", 1e-6, True)],
+)
+def test_onnx_outputs_equal_query(tmp_path, trained_and_test_images, dtype, tolerance, bias):
     ort = pytest.importorskip("onnxruntime")
-    network, inputs = trained_and_test_images
+    network, inputs = trained_and_test_images[bias]
     path = mynn.export_onnx(network, tmp_path / "net.onnx", dtype=dtype)
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     assert session.get_inputs()[0].shape == ["batch", 784]
@@ -389,19 +423,6 @@ def test_onnx_refuses_bad_arguments(tmp_path, network):
         mynn.export_onnx(network, tmp_path / "net.onnx", dtype="float16")
 
 
-# --------------------------------------------------------------------------- fixture values
-# Recorded when tests/fixtures/ was written (tools: see tests/fixtures/README.md).
-FIXTURE_FINGERPRINT = "14a92cc6083e126fb2adf2130fd9851653b7242267d73254ec46cf41cad12795"
-FIXTURE_WIH_ROW0 = [
-    0.007759705986882012,
-    0.09473979994859157,
-    -0.1469872457669473,
-    -0.42107536431725456,
-    -0.23022002281905368,
-]
-FIXTURE_WHO_SUM = -4.059220575912975
-
-
 # --------------------------------------------------------------------------- resuming fit
 
 
@@ -418,9 +439,6 @@ def fresh(bias=False, seed=4):
 @pytest.fixture(scope="module")
 def uninterrupted(digits):
     return {bias: fit(fresh(bias), *digits, epochs=3, chunk=150) for bias in (False, True)}
-
-
-from mynn.training import fit  # noqa: E402
 
 
 @pytest.mark.parametrize(
