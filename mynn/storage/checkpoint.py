@@ -185,10 +185,15 @@ class Checkpointing:
         self._since_save = 0
 
     def interrupt_message(self) -> str:
-        where = f"after epoch {self.epochs_done}, sample {self.position} of {self.n_samples}"
+        epochs = f"{self.epochs_done} epoch{'' if self.epochs_done == 1 else 's'}"
+        where = f"after {epochs}" + (
+            f" and {self.position} of the next epoch's {self.n_samples} images"
+            if self.position
+            else ""
+        )
         if self.path is None:
             return f"interrupted {where}; no checkpoint file was given, nothing was saved"
-        return f"interrupted {where}; checkpoint saved in {self.path}: resume from it"
+        return f"interrupted {where}; checkpoint saved in {self.path}"
 
 
 @contextlib.contextmanager
