@@ -487,7 +487,10 @@ def test_a_real_ctrl_c_finishes_the_chunk_saves_and_resumes_exactly(
             signal.raise_signal(signal.SIGINT)  # a real SIGINT, as Ctrl-C sends
 
     handler_before = signal.getsignal(signal.SIGINT)
-    with pytest.raises(KeyboardInterrupt, match=r"after 1 epoch and 600 of the next epoch's 1000 images; checkpoint saved in .*run\.npz"):
+    with pytest.raises(
+        KeyboardInterrupt,
+        match=r"after 1 epoch and 600 of the next epoch's 1000 images; checkpoint saved in .*run\.npz",
+    ):
         fit(fresh(), *digits, epochs=3, chunk=150, checkpoint=path, callback=press_ctrl_c)
     assert signal.getsignal(signal.SIGINT) is handler_before
     assert seen[-1] == (1, 600)  # the chunk in progress was finished, then the run stopped
@@ -553,7 +556,9 @@ def test_ctrl_c_without_a_checkpoint_still_stops_between_chunks(digits):
             signal.raise_signal(signal.SIGINT)
 
     network = fresh()
-    with pytest.raises(KeyboardInterrupt, match="and 450 of the next epoch's 1000 images; no checkpoint"):
+    with pytest.raises(
+        KeyboardInterrupt, match="and 450 of the next epoch's 1000 images; no checkpoint"
+    ):
         fit(network, *digits, epochs=1, chunk=150, callback=press_ctrl_c)
     expected = fit(fresh(), digits[0][:450], digits[1][:450], chunk=150)
     same_network(network, expected)
