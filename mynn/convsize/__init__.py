@@ -4,7 +4,7 @@ Two ideas, one file each:
 
 - :mod:`mynn.convsize.sizes`: PyTorch's output-size formulas per layer, and the reverse
   questions (which padding gives the size I want?), torch-free.
-- :mod:`mynn.convsize.trace`: layer specs, the book's three convolutional networks, and
+- :mod:`mynn.convsize.tracer`: layer specs, the book's three convolutional networks, and
   :func:`trace`, the shape after every layer of a network.
 
 Every name is re-exported here, so ``from mynn.convsize import trace, conv_output_size``
@@ -21,7 +21,7 @@ from mynn.convsize.sizes import (
     padding_sides,
     pool_output_size,
 )
-from mynn.convsize.trace import (
+from mynn.convsize.tracer import (
     BOOK_CELEBA_DISCRIMINATOR,
     BOOK_CELEBA_GENERATOR,
     BOOK_MNIST_CNN,

@@ -14,7 +14,7 @@ where k is the kernel size, s the stride, p the padding on each side and d the d
 
 Every function takes plain ints, or tuples with one value per dimension (height, width),
 and returns the same kind. Where PyTorch would refuse a configuration, a ValueError says
-what is wrong and what would fix it. The layer tracer (:mod:`mynn.convsize.trace`) builds
+what is wrong and what would fix it. The layer tracer (:mod:`mynn.convsize.tracer`) builds
 on these functions.
 """
 
@@ -23,6 +23,8 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+
+import numpy as np
 
 __all__ = [
     "conv_output_size",
@@ -182,11 +184,15 @@ def padding_sides(padding, kernel_size, dilation=1):
     'same' pads d(k-1) cells in total; when that is odd PyTorch puts the extra cell at the
     end (right or bottom).
     """
-    if padding == "valid":
-        return 0, 0
-    if padding == "same":
-        total = dilation * (kernel_size - 1)
-        return total // 2, total - total // 2
+    kernel_size, _, dilation = _check_kernel_stride_dilation(kernel_size, 1, dilation, "")
+    if isinstance(padding, str):
+        if padding == "valid":
+            return 0, 0
+        if padding == "same":
+            total = dilation * (kernel_size - 1)
+            return total // 2, total - total // 2
+        raise ValueError(f"padding must be a number, 'same' or 'valid', got {padding!r}")
+    padding = _check_padding(padding, "")
     return padding, padding
 
 
@@ -412,6 +418,11 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
     >>> pool_output_size(5, kernel_size=2, ceil_mode=True)
     3
     """
+    if not isinstance(ceil_mode, bool | np.bool_):
+        raise TypeError(
+            f"ceil_mode must be True or False, got {ceil_mode!r}; a string such as 'no' would "
+            "count as true"
+        )
     return _per_dimension(
         _pool_one_dimension,
         dict(

@@ -11,6 +11,7 @@ import torch; only :func:`trace` imports it, and only when it is handed a torch 
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field, fields
 
 from mynn.convsize.sizes import (
@@ -77,8 +78,29 @@ def _as_size_tuple(size):
     return tuple(size) if isinstance(size, tuple | list) else (size,)
 
 
+def _count(name, value, optional=False):
+    """A whole number of at least 1 (channels, features); None where ``optional``."""
+    if value is None and optional:
+        return None
+    value = _integer(name, value)
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _integer(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    return int(value)
+
+
 class _Layer:
     """Behaviour shared by the layer specs: a short repr of the non-default fields."""
+
+    def __post_init__(self):
+        for name in ("in_channels", "out_channels", "in_features", "out_features"):
+            if hasattr(self, name):
+                _count(f"{type(self).__name__} {name}", getattr(self, name), optional=True)
 
     def __repr__(self):
         shown = [
@@ -234,6 +256,20 @@ class Reshape(_Layer):
     One entry may be -1, meaning whatever is left over."""
 
     shape: tuple
+
+    def __post_init__(self):
+        if not isinstance(self.shape, tuple | list) or not self.shape:
+            raise TypeError(
+                f"Reshape takes a tuple of sizes such as (250,) or (3, 11, 11), got {self.shape!r}"
+            )
+        for n in self.shape:
+            if _integer(f"each size in Reshape({self.shape!r})", n) < 1 and n != -1:
+                raise ValueError(
+                    f"Reshape sizes must be at least 1 (or one -1 for whatever is left over), got "
+                    f"{n} in {self.shape!r}"
+                )
+        if list(self.shape).count(-1) > 1:
+            raise ValueError(f"only one Reshape size may be -1, got {self.shape!r}")
 
     def apply(self, shape):
         target = list(self.shape)
@@ -413,7 +449,8 @@ def _input_shape(specs, input_size, channels, features, ndim):
             "(a flat vector, such as a generator's noise), one of the two"
         )
     if features is not None:
-        return LayerShape(features=_whole_number("features", features))
+        return LayerShape(features=_count("features", features))
+    channels = _count("channels", channels, optional=True)
     if channels is None and specs and hasattr(specs[0][1], "in_channels"):
         channels = specs[0][1].in_channels
     if isinstance(input_size, tuple | list):
@@ -432,6 +469,18 @@ def _input_shape(specs, input_size, channels, features, ndim):
 
 def _layer_specs(layers):
     """[(label, spec)] for a list of specs or a torch model."""
+    if isinstance(layers, _Layer):
+        layers = [layers]
+    if isinstance(layers, str | bytes) or not hasattr(layers, "__iter__"):
+        name = type(layers).__name__
+        raise TypeError(
+            f"trace takes an nn.Sequential or a list of layer specs, not a {name} object: it "
+            "cannot follow a custom forward(). If the layers run one after another, wrap them "
+            "in order: trace(nn.Sequential(model.conv1, model.act, ...), ...), or "
+            "trace(nn.Sequential(*model.children()), ...) when forward() uses them in the "
+            "order they were defined"
+        )
+    layers = list(layers)
     if all(isinstance(layer, _Layer) for layer in layers):
         return [(repr(layer), layer) for layer in layers]
     return [(_short_repr(module), _spec_of_module(module)) for module in _leaf_modules(layers)]
