@@ -184,11 +184,11 @@ def test_download_verifies_and_falls_back_to_the_next_mirror(server, tmp_path, m
         mirrors=[f"{server}/bad", f"{server}/missing", f"{server}/good"],
         progress=False,
     )
-    assert folder == dest
-    assert sorted(p.name for p in dest.iterdir()) == sorted(p.name for p in FASHION.glob("*.gz"))
+    assert folder == dest / "local"  # dest is the data folder, like MYNN_DATA_DIR
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in FASHION.glob("*.gz"))
     for p in FASHION.glob("*.gz"):
-        assert (dest / p.name).read_bytes() == p.read_bytes()
-    images = read_idx(dest / "t10k-images-idx3-ubyte.gz")
+        assert (folder / p.name).read_bytes() == p.read_bytes()
+    images = read_idx(folder / "t10k-images-idx3-ubyte.gz")
     assert images.shape == (10000, 28, 28)
 
 
@@ -198,16 +198,16 @@ def test_download_with_only_bad_mirrors_leaves_nothing_behind(server, tmp_path):
     with pytest.raises(DatasetError, match="could not download .* from any mirror") as error:
         datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/bad"], progress=False)
     assert "checksum mismatch" in str(error.value)
-    assert list(dest.iterdir()) == []
+    assert list((dest / "local").iterdir()) == []
 
 
 @needs_fashion
 def test_download_keeps_verified_files_and_replaces_corrupt_ones(server, tmp_path):
     dest = tmp_path / "data"
+    folder = datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/good"], progress=False)
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(b"corrupted")
     datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/good"], progress=False)
-    (dest / "train-labels-idx1-ubyte.gz").write_bytes(b"corrupted")
-    datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/good"], progress=False)
-    assert read_idx(dest / "train-labels-idx1-ubyte.gz").shape == (60000,)
+    assert read_idx(folder / "train-labels-idx1-ubyte.gz").shape == (60000,)
 
 
 def test_download_offline_message(tmp_path):
@@ -216,7 +216,7 @@ def test_download_offline_message(tmp_path):
         datasets.download(
             "mnist", dest=tmp_path, mirrors=["http://127.0.0.1:9/"], progress=False, timeout=2
         )
-    assert list(tmp_path.iterdir()) == []
+    assert list((tmp_path / "mnist").iterdir()) == []
 
 
 def test_download_unknown_dataset():
