@@ -4,7 +4,9 @@ import functools
 import gzip
 import hashlib
 import http.server
+import os
 import shutil
+import stat
 import threading
 from pathlib import Path
 
@@ -232,3 +234,181 @@ def test_downloaded_mnist_loads_as_full(server, tmp_path, monkeypatch):
     datasets.download(spec, mirrors=[f"{server}/good"], progress=False)
     images, labels = datasets.load_mnist("test", source="full")
     assert images.shape == (10000, 784) and labels.shape == (10000,)
+
+
+# ---------------------------------------------------------------- the CSV reader says what it found
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_row() + "\n# a comment\n" + _row() + "\n", "line 2 starts with '#'"),
+        ("#" + _row() + "\n", "line 1 starts with '#'"),
+        ("\n" + _row() + "\n", "line 1 is blank"),
+        (",".join(["5.0"] + ["0.0"] * 784) + "\n", r"line 1, the label is '5.0' \(a decimal"),
+        (_row() + "\n" + _row().replace(",0", ",0.25", 1) + "\n", r"line 2, value 2 is '0.25'"),
+        (_row().replace(",", "\t") + "\n", "separated by tabs"),
+        (_row().replace(",", ";") + "\n", "separated by semicolons"),
+        (_row() + "\n" + _row(label="x") + "\n", r"line 2, the label is 'x' \(not a number\)"),
+        (_row(label=2**64) + "\n", "too large"),
+        (_row() + "\n" + _row().replace(",0,", ",,", 1) + "\n", r"value 2 is '' \(empty\)"),
+    ],
+)
+def test_csv_messages_say_what_was_found(tmp_path, text, message):
+    with pytest.raises(DatasetError, match=message) as error:
+        read_csv(_write(tmp_path / "bad.csv", text))
+    assert "header" not in str(error.value)
+    assert len(str(error.value)) < 400  # never a 1,500-character line quoted back
+
+
+def test_csv_header_message_is_short(tmp_path):
+    header = "label" + "".join(f",pixel_number_{i}" for i in range(784))
+    with pytest.raises(DatasetError, match="header row") as error:
+        read_csv(_write(tmp_path / "bad.csv", header + "\n" + _row() + "\n"))
+    assert len(str(error.value)) < 400
+    with pytest.raises(DatasetError, match="header row") as error:
+        read_csv(_write(tmp_path / "bad.csv", "label" + "x" * 1500 + "\n"))
+    assert "(1505 characters)" in str(error.value) and len(str(error.value)) < 400
+
+
+# ---------------------------------------------------------------- write_csv refuses what read_csv refuses
+
+
+@pytest.mark.parametrize(
+    ("images", "labels", "message"),
+    [
+        (np.full((2, 784), 0.5), [1, 2], "whole numbers .* float64.* scale them back"),
+        (np.full((2, 784), 3.0), [1, 2], "whole numbers .* float64"),
+        (np.full((1, 784), np.nan), [1], "float64"),
+        (np.zeros((2, 784), np.uint8), [1.9, 2.0], "labels must hold whole numbers"),
+        (np.zeros((2, 784), np.uint8), [1, -1], "labels must be 0 or more, got -1"),
+        (np.zeros((0, 784), np.uint8), np.zeros(0, np.int64), "nothing to write"),
+        (np.zeros((2, 0), np.uint8), [1, 2], "nothing to write"),
+        (np.full((1, 784), -1), [1], "0..255, got -1"),
+        (np.zeros((2, 784), bool), [1, 2], "dtype bool"),
+        (np.zeros((2, 28, 28), np.uint8), [1, 2], "shape"),
+        (np.zeros((2, 784), np.uint8), [[1, 2]], "shape"),
+    ],
+)
+def test_write_csv_refuses_what_read_csv_would_refuse(tmp_path, images, labels, message):
+    path = tmp_path / "keep.csv"
+    write_csv(path, np.zeros((1, 784), np.uint8), np.array([3]))
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=message):
+        write_csv(path, images, labels)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_whatever_write_csv_accepts_read_csv_reads_back(tmp_path):
+    for dtype in (np.uint8, np.int16, np.int64, np.uint64):
+        images = np.array([[0, 255, 7]], dtype=dtype)
+        write_csv(tmp_path / "ok.csv", images, np.array([9], dtype=dtype))
+        got_images, got_labels = read_csv(tmp_path / "ok.csv", n_pixels=3)
+        np.testing.assert_array_equal(got_images, images)
+        np.testing.assert_array_equal(got_labels, [9])
+
+
+# ---------------------------------------------------------------- gzip and IDX
+
+
+def test_every_damaged_gzip_byte_is_one_clear_error(tmp_path, rng):
+    """Flip each byte of a small gzipped IDX file in turn: a clear DatasetError (or, rarely,
+    still a valid file), never zlib.error or EOFError."""
+    data = bytearray(gzip.compress(_idx_bytes(rng.integers(0, 256, (2, 28, 28))), mtime=0))
+    kinds = set()
+    for position in range(len(data)):
+        damaged = data.copy()
+        damaged[position] ^= 0x55
+        (tmp_path / "x.idx.gz").write_bytes(damaged)
+        try:
+            read_idx(tmp_path / "x.idx.gz")
+        except DatasetError as error:
+            kinds.add(str(error).split("(")[0].split(":")[-1].strip())
+            if "corrupt gzip data" in str(error):
+                assert "delete it and download" in str(error)
+    assert "corrupt gzip data" in kinds
+
+
+def test_zlib_error_names_the_file(tmp_path, rng):
+    data = bytearray(gzip.compress(_idx_bytes(rng.integers(0, 256, (2, 28, 28))), mtime=0))
+    data[12] ^= 0xFF  # inside the deflate stream: zlib.error ('invalid ...')
+    (tmp_path / "cached.gz").write_bytes(data)
+    with pytest.raises(DatasetError, match=r"cached.gz: corrupt gzip data .*delete it"):
+        read_idx(tmp_path / "cached.gz")
+
+
+def _idx_typed(array, code, dtype):
+    header = bytes([0, 0, code, array.ndim]) + np.array(array.shape, dtype=">u4").tobytes()
+    return header + array.astype(dtype).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("which", "code", "dtype", "shown"),
+    [
+        ("images", 0x0B, ">i2", "int16"),
+        ("images", 0x0D, ">f4", "float32"),
+        ("labels", 0x0C, ">i4", "int32"),
+        ("labels", 0x09, "i1", "int8"),
+    ],
+)
+def test_full_mnist_refuses_idx_files_that_are_not_bytes(
+    tmp_path, monkeypatch, which, code, dtype, shown
+):
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path))
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    images = np.full((3, 28, 28), 300 if which == "images" else 7)
+    labels = np.array([1, 2, 3])
+    images_file, labels_file = datasets.MNIST.files["test"]
+    (folder / images_file).write_bytes(
+        gzip.compress(_idx_typed(images, code, dtype) if which == "images" else _idx_bytes(images))
+    )
+    (folder / labels_file).write_bytes(
+        gzip.compress(_idx_typed(labels, code, dtype) if which == "labels" else _idx_bytes(labels))
+    )
+    with pytest.raises(DatasetError, match=f"IDX data of type {shown}.*unsigned bytes"):
+        datasets.load_mnist("test", source="full")
+
+
+def test_labels_above_nine_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path))
+    (tmp_path / "mnist").mkdir()
+    images_file, labels_file = datasets.MNIST.files["test"]
+    (tmp_path / "mnist" / images_file).write_bytes(_idx_bytes(np.zeros((2, 28, 28))))
+    (tmp_path / "mnist" / labels_file).write_bytes(_idx_bytes(np.array([3, 200])))
+    with pytest.raises(DatasetError, match="labels go up to 200"):
+        datasets.load_mnist("test", source="full")
+
+
+def test_idx_dimensions_whose_product_overflows(tmp_path):
+    # 2**31 * 2**31 * 4 = 2**64 wraps to 0 in 64-bit integers: an empty body would "match".
+    header = bytes([0, 0, 0x08, 3]) + np.array([2**31, 2**31, 4], dtype=">u4").tobytes()
+    (tmp_path / "huge.idx").write_bytes(header)
+    with pytest.raises(DatasetError, match="impossibly large number of bytes"):
+        read_idx(tmp_path / "huge.idx")
+    header = bytes([0, 0, 0x0E, 2]) + np.array([2**32 - 1] * 2, dtype=">u4").tobytes()
+    (tmp_path / "big.idx").write_bytes(header + bytes(16))
+    with pytest.raises(DatasetError, match="promises shape"):
+        read_idx(tmp_path / "big.idx")
+
+
+# ---------------------------------------------------------------- files keep the usual permissions
+
+
+def test_new_files_get_the_default_mode_without_touching_the_umask(tmp_path, monkeypatch):
+    umask = os.umask(0o027)
+    try:
+
+        def no_umask(mask):
+            raise AssertionError("os.umask changes the mode for every thread of the process")
+
+        monkeypatch.setattr(os, "umask", no_umask)
+        write_csv(tmp_path / "new.csv", np.zeros((1, 784), np.uint8), [1])
+        assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o640
+        os.chmod(tmp_path / "new.csv", 0o604)
+        write_csv(tmp_path / "new.csv", np.zeros((1, 784), np.uint8), [2])
+        assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o604
+    finally:
+        monkeypatch.undo()
+        os.umask(umask)
