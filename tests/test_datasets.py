@@ -1,13 +1,19 @@
 """Datasets: the book's CSV format, IDX, the bundled sample and verified downloads."""
 
+import dataclasses
 import functools
 import gzip
 import hashlib
 import http.server
 import os
 import shutil
+import signal
+import socketserver
 import stat
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -412,3 +418,286 @@ def test_new_files_get_the_default_mode_without_touching_the_umask(tmp_path, mon
     finally:
         monkeypatch.undo()
         os.umask(umask)
+
+
+# ---------------------------------------------------------------- hostile mirrors
+
+
+class ScriptedReplies(socketserver.StreamRequestHandler):
+    """Replies chosen by the first part of the path: a mirror misbehaving in one way."""
+
+    def handle(self):
+        request = self.rfile.readline().decode("latin-1").split()
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass
+        kind, name = request[1].strip("/").split("/", 1)
+        body = (FASHION / name).read_bytes() if (FASHION / name).exists() else b""
+        try:
+            getattr(self, f"reply_{kind}")(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def send(self, *lines, body=b""):
+        self.wfile.write("".join(line + "\r\n" for line in lines).encode() + b"\r\n" + body)
+        self.wfile.flush()
+
+    def reply_good(self, body):
+        self.send("HTTP/1.1 200 OK", f"Content-Length: {len(body)}", "Connection: close", body=body)
+
+    def reply_badstatus(self, body):
+        self.wfile.write(b"HELLO THERE\r\n\r\n")
+
+    def reply_headers(self, body):
+        self.send("HTTP/1.1 200 OK", *(f"X-Header-{i}: {i}" for i in range(150)), body=body)
+
+    def reply_chunked(self, body):
+        self.send("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", body=b"1000\r\n" + body[:100])
+
+    def reply_badlength(self, body):
+        self.send("HTTP/1.1 200 OK", "Content-Length: abc", "Connection: close", body=b"junk")
+
+    def reply_short(self, body):
+        self.send("HTTP/1.1 200 OK", f"Content-Length: {len(body)}", body=body[: len(body) // 2])
+
+    def reply_biglength(self, body):
+        self.send("HTTP/1.1 200 OK", "Content-Length: 1000000000000", body=body)
+
+    def reply_endless(self, body):
+        self.send("HTTP/1.1 200 OK", "Connection: close")
+        for _ in range(800):  # 50 MB, unless the client hangs up first
+            self.wfile.write(b"\0" * (1 << 16))
+            self.server.sent += 1 << 16
+
+    def reply_trickle(self, body):
+        self.send("HTTP/1.1 200 OK", f"Content-Length: {len(body)}")
+        for byte in body[:400]:  # one byte every 50 ms: 20 s for 400 bytes
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def hostile():
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ScriptedReplies)
+    httpd.daemon_threads = True
+    httpd.sent = 0
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+LABELS = "t10k-labels-idx1-ubyte.gz"
+
+
+def _small_spec(name="local", files=(LABELS,)):
+    """Debian's copies of some Fashion-MNIST files, with their own checksums and sizes."""
+    md5 = {f: hashlib.md5((FASHION / f).read_bytes()).hexdigest() for f in files}
+    sizes = {f: (FASHION / f).stat().st_size for f in files}
+    return datasets.RemoteDataset(name, ("unused",), md5, datasets.MNIST.files, sizes)
+
+
+@needs_fashion
+@pytest.mark.parametrize("kind", ["badstatus", "headers", "chunked", "badlength", "short"])
+def test_malformed_replies_count_as_a_failed_mirror(hostile, tmp_path, kind):
+    _, url = hostile
+    folder = datasets.download(
+        _small_spec(), dest=tmp_path, mirrors=[f"{url}/{kind}", f"{url}/good"], progress=False
+    )
+    assert (folder / LABELS).read_bytes() == (FASHION / LABELS).read_bytes()
+    with pytest.raises(DatasetError, match=f"could not download {LABELS}") as error:
+        datasets.download(
+            _small_spec(), dest=tmp_path / "x", mirrors=[f"{url}/{kind}"], progress=False
+        )
+    assert f"{url}/{kind}/{LABELS}: " in str(error.value)
+    assert list((tmp_path / "x" / "local").iterdir()) == []
+
+
+@needs_fashion
+def test_an_endless_body_is_cut_off_at_the_known_size(hostile, tmp_path):
+    httpd, url = hostile
+    with pytest.raises(DatasetError, match=r"the mirror sent more than 70,661 bytes"):
+        datasets.download(_small_spec(), dest=tmp_path, mirrors=[f"{url}/endless"], progress=False)
+    assert httpd.sent < 20 * 2**20  # the client hung up long before the 50 MB were sent
+    assert list((tmp_path / "local").iterdir()) == []
+    with pytest.raises(DatasetError, match="announces 1,000,000,000,000 bytes"):
+        datasets.download(
+            _small_spec(), dest=tmp_path, mirrors=[f"{url}/biglength"], progress=False
+        )
+
+
+def test_unknown_sizes_get_a_generous_cap():
+    spec = datasets.RemoteDataset("x", ("unused",), {"a.gz": "0" * 32}, datasets.MNIST.files)
+    assert spec.sizes == {} and datasets.UNKNOWN_SIZE_CAP >= 100 * 2**20
+    for spec in (datasets.MNIST, datasets.FASHION_MNIST):
+        assert set(spec.sizes) == set(spec.md5)
+    assert datasets.FASHION_MNIST.sizes[LABELS] - (FASHION / LABELS).stat().st_size in (0, 23, 24)
+
+
+@needs_fashion
+def test_a_trickling_mirror_meets_the_per_file_deadline(hostile, tmp_path):
+    _, url = hostile
+    start = time.monotonic()
+    with pytest.raises(DatasetError, match=r"gave up after 1 s with \d+ bytes received"):
+        datasets.download(
+            _small_spec(), dest=tmp_path, mirrors=[f"{url}/trickle"], progress=False, deadline=1
+        )
+    assert time.monotonic() - start < 8  # per-read timeouts alone would wait 20 s here
+    folder = datasets.download(
+        _small_spec(),
+        dest=tmp_path,
+        mirrors=[f"{url}/trickle", f"{url}/good"],
+        progress=False,
+        deadline=1,
+    )
+    assert (folder / LABELS).exists()
+
+
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), "10"])
+def test_download_refuses_nonsense_times(tmp_path, value):
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        datasets.download("mnist", dest=tmp_path, deadline=value)
+
+
+@needs_fashion
+def test_part_file_of_a_killed_download_is_ignored_then_cleaned(hostile, tmp_path):
+    _, url = hostile
+    spec = _small_spec()
+    code = (
+        "import sys; from mynn import datasets; "
+        "spec = datasets.RemoteDataset('local', (), {sys.argv[1]: sys.argv[2]}, {}, {}); "
+        "datasets.download(spec, dest=sys.argv[3], mirrors=[sys.argv[4]], progress=False)"
+    )
+    folder = tmp_path / "local"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, LABELS, spec.md5[LABELS], str(tmp_path), f"{url}/trickle"]
+    )
+    try:
+        for _ in range(300):
+            if list(folder.glob("*.part")):
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    (part,) = folder.glob(f".{LABELS}.*.part")  # SIGTERM runs no cleanup: the part stays
+    # The next run ignores a part file that a live download could still be writing ...
+    datasets.download(spec, dest=tmp_path, mirrors=[f"{url}/good"], progress=False)
+    assert (folder / LABELS).read_bytes() == (FASHION / LABELS).read_bytes()
+    assert part.exists()
+    # ... and removes it once it is older than any download may take.
+    os.utime(part, (time.time() - 2000, time.time() - 2000))
+    datasets.download(spec, dest=tmp_path, mirrors=[f"{url}/good"], progress=False)
+    assert sorted(p.name for p in folder.iterdir()) == [LABELS]
+
+
+# ---------------------------------------------------------------- the download command
+
+
+def _run_cli(capsys, *argv):
+    from mynn import cli
+
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@needs_fashion
+def test_dest_means_the_same_as_mynn_data_dir(hostile, tmp_path, monkeypatch, capsys):
+    _, url = hostile
+    spec = _small_spec("mnist", datasets.MNIST.files["test"])
+    monkeypatch.setitem(
+        datasets.DATASETS, "mnist", dataclasses.replace(spec, mirrors=(f"{url}/good",))
+    )
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path / "elsewhere"))
+    status, out, _ = _run_cli(capsys, "download", "mnist", "--dest", str(tmp_path / "D"))
+    assert status == 0
+    assert f"MYNN_DATA_DIR={tmp_path / 'D'} python -m mynn train --data mnist" in out
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path / "D"))
+    images, labels = datasets.load_mnist("test", source="full")
+    assert images.shape == (10000, 784) and labels.shape == (10000,)
+
+
+def test_download_help_says_where_files_go():
+    from mynn import cli
+
+    parser = cli.build_parser()
+    download = parser._subparsers._group_actions[0].choices["download"]
+    text = " ".join(download.format_help().split())
+    assert "the same as MYNN_DATA_DIR" in text and "DIR/<dataset>/" in text
+
+
+def test_empty_dest_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    status, _, err = _run_cli(capsys, "download", "mnist", "--dest", "")
+    assert status == 1 and "destination folder is empty" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_fashion
+def test_ctrl_c_says_which_verified_files_were_kept(hostile, tmp_path, monkeypatch, capsys):
+    _, url = hostile
+    files = ("t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
+    spec = dataclasses.replace(_small_spec("mnist", files), mirrors=(f"{url}/good",))
+    monkeypatch.setitem(datasets.DATASETS, "mnist", spec)
+    real_fetch, calls = datasets._fetch_verified, []
+
+    def fetch_then_ctrl_c(*args):
+        calls.append(args[0])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_fetch(*args)
+
+    monkeypatch.setattr(datasets, "_fetch_verified", fetch_then_ctrl_c)
+    status, _, err = _run_cli(capsys, "download", "mnist", "--dest", str(tmp_path))
+    assert status == 130
+    err = err.splitlines()[-1]  # after the progress bars
+    assert err.startswith("interrupted: kept 2 verified files in ")
+    assert "t10k-labels-idx1-ubyte.gz, train-labels-idx1-ubyte.gz" in err
+    assert "nothing was saved" not in err and "fetch the other 1" in err
+    assert sorted(p.name for p in (tmp_path / "mnist").iterdir()) == sorted(files[:2])
+    with pytest.raises(KeyboardInterrupt):  # still a KeyboardInterrupt for Python callers
+        calls.clear()
+        datasets.download(spec, dest=tmp_path / "again", progress=False)
+
+
+# ---------------------------------------------------------------- the data folder
+
+
+@pytest.fixture
+def no_home(monkeypatch):
+    """As in `docker run --user 4242`: HOME unset, and the uid has no passwd entry."""
+    import pwd
+
+    for name in ("HOME", "MYNN_DATA_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_entry(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+
+
+def test_no_home_directory_names_mynn_data_dir(no_home, monkeypatch, tmp_path):
+    with pytest.raises(DatasetError, match="no home directory .* set MYNN_DATA_DIR"):
+        datasets.data_dir()
+    with pytest.raises(DatasetError, match="set MYNN_DATA_DIR"):
+        datasets.load_mnist("test", source="full")
+    with pytest.raises(DatasetError, match="set MYNN_DATA_DIR"):
+        datasets.download("mnist", progress=False)
+    assert datasets.load_mnist("test")[0].shape == (1000, 784)  # the sample needs no folder
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the XDG rules say
+    with pytest.raises(DatasetError, match="set MYNN_DATA_DIR"):
+        datasets.data_dir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert datasets.data_dir() == tmp_path / "mynn"
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path / "data"))
+    assert datasets.data_dir() == tmp_path / "data"
+
+
+@needs_fashion
+def test_debian_fashion_mnist_needs_no_home(no_home):
+    assert datasets.load_fashion_mnist("test")[0].shape == (10000, 784)
