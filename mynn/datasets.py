@@ -66,7 +66,8 @@ def read_csv(path: str | os.PathLike, n_pixels: int = PIXELS) -> tuple[np.ndarra
         ``5.0``), or a value outside its range, naming the line and what was found there.
     """
     path = Path(path)
-    lines = _read_text(path).splitlines()
+    # Lines end at "\n" (or "\r\n") only, so line numbers are the ones an editor shows.
+    lines = [line.removesuffix("\r") for line in _read_text(path).split("\n")]
     if lines and lines[-1] == "":
         lines.pop()
     if not lines:
@@ -401,7 +402,8 @@ def load_mnist(split: str = "train", source: str = "sample") -> tuple[np.ndarray
     if not (folder / images_file).exists() or not (folder / labels_file).exists():
         raise DatasetError(
             f"full MNIST is not in {folder}; download it first with `python -m mynn download "
-            "mnist` (about 11 MB), or use the bundled sample (--data mnist-sample)"
+            "mnist` (about 11 MB; if you downloaded it with --dest DIR, set MYNN_DATA_DIR=DIR), "
+            "or use the bundled sample (--data mnist-sample)"
         )
     return _load_idx_pair(folder / images_file, folder / labels_file)
 
