@@ -238,6 +238,12 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise DatasetError(f"{path}: IDX header is cut short")
     shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = _IDX_DTYPES[raw[2]]
+    if math.prod(d for d in shape if d) * dtype.itemsize >= 2**62:
+        # numpy refuses such a shape even when a 0 makes the array empty
+        raise DatasetError(
+            f"{path}: IDX header gives dimensions {shape}, an impossibly large array; the file "
+            "is corrupt or not an IDX file: delete it and download it again"
+        )
     expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow, however large
     if len(raw) - header != expected:
         promised = (
