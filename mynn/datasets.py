@@ -475,10 +475,12 @@ class DownloadInterrupted(KeyboardInterrupt):
             )
         else:
             kept = f"no file was complete yet, nothing was added to {self.folder}"
-        return (
-            f"{kept}; no half-written file was left. Run the same command again to fetch the "
-            f"other {len(self.missing)}"
+        rest = (
+            f"Run the same command again to fetch the other {len(self.missing)}"
+            if self.missing
+            else "All files were already verified"
         )
+        return f"{kept}; no half-written file was left. {rest}"
 
 
 def download(
@@ -655,7 +657,7 @@ def _atomic_writer(path: Path, verify=lambda: True) -> Iterator[io.BufferedWrite
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
         if path.exists():
-            os.chmod(name, path.stat().st_mode & 0o7777)
+            os.chmod(name, path.stat().st_mode & 0o777)
         if verify():
             os.replace(name, path)
     finally:

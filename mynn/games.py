@@ -417,7 +417,9 @@ def simulate(
     Raises
     ------
     ValueError
-        For an unknown scheme or parameter, or a value out of range.
+        For an unknown scheme or parameter, a value out of range (or too large for a
+        float), an objective that is not one number depending on x and y, or more steps
+        than memory can hold (checked before allocating).
     """
     _check_scheme(scheme)
     z0 = (_finite("x0", x0), _finite("y0", y0))
