@@ -7,8 +7,6 @@ the fraction of test images whose largest output is the right label.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from mynn.datasets import load_train_test
@@ -19,6 +17,7 @@ from mynn.network import (
     make_targets,
     scale_inputs,
 )
+from mynn.progress import progress_bar
 
 
 class TrainingDiverged(ValueError):
@@ -46,8 +45,6 @@ def fit(
     (a learning rate far too large), training stops with :class:`TrainingDiverged` and the
     network keeps the last finite weights, those from the start of the failing chunk.
     """
-    from tqdm.auto import tqdm
-
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
         raise ValueError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
     if epochs < 1:
@@ -55,8 +52,7 @@ def fit(
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
         raise ValueError(f"chunk must be a positive whole number of images, got {chunk!r}")
     images, labels = _check_training_data(network, images, labels)
-    show_progress = progress and _stderr_usable()
-    with tqdm(total=epochs * len(images), unit="img", disable=not show_progress) as bar:
+    with progress_bar(progress, total=epochs * len(images), unit="img") as bar:
         for epoch in range(1, epochs + 1):
             bar.set_description(f"epoch {epoch}/{epochs}")
             for first in range(0, len(images), chunk):
@@ -151,12 +147,3 @@ def _restore(network: NeuralNetwork, weights: tuple[np.ndarray, ...]) -> None:
     network.wih[...], network.who[...] = weights[0], weights[1]
     if network.bias:
         network.bh[...], network.bo[...] = weights[2], weights[3]
-
-
-def _stderr_usable() -> bool:
-    """False when stderr is missing or closed (``2>&-``, pythonw): no progress bar then."""
-    stream = sys.stderr
-    try:
-        return stream is not None and not stream.closed and stream.fileno() >= 0
-    except (AttributeError, ValueError, OSError):
-        return stream is not None and not getattr(stream, "closed", True)
