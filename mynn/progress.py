@@ -7,6 +7,7 @@ left off then.
 
 from __future__ import annotations
 
+import io
 import sys
 
 
@@ -17,10 +18,10 @@ def stderr_usable() -> bool:
         return False
     try:
         stream.fileno()
-    except (AttributeError, ValueError):  # ValueError: the file is closed
-        return False
-    except OSError:  # io.UnsupportedOperation: a notebook's stream, with no descriptor
+    except io.UnsupportedOperation:  # a notebook's or StringIO stream: no descriptor, fine
         return True
+    except (AttributeError, ValueError, OSError):  # ValueError: the file is closed
+        return False
     return True
 
 
