@@ -8,7 +8,6 @@ the fraction of test images whose largest output is the right label.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -21,6 +20,7 @@ from mynn.network import (
     make_targets,
     scale_inputs,
 )
+from mynn.progress import progress_bar
 from mynn.storage.checkpoint import Checkpointing, interrupts_deferred
 
 
@@ -70,8 +70,6 @@ def fit(
     - ``callback(network, epochs_done, position)`` is called after every chunk; raising
       ``KeyboardInterrupt`` in it stops the run as Ctrl-C would.
     """
-    from tqdm.auto import tqdm
-
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
         raise ValueError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
     if epochs < 1:
@@ -82,13 +80,9 @@ def fit(
     run = Checkpointing(
         network, images, labels, epochs, chunk, checkpoint, checkpoint_every, resume, callback
     )
-    show_progress = progress and _stderr_usable()
     with (
-        tqdm(
-            total=epochs * len(images),
-            initial=run.samples_done,
-            unit="img",
-            disable=not show_progress,
+        progress_bar(
+            progress, total=epochs * len(images), initial=run.samples_done, unit="img"
         ) as bar,
         interrupts_deferred() as interrupted,
     ):
@@ -185,12 +179,3 @@ def _restore(network: NeuralNetwork, weights: tuple[np.ndarray, ...]) -> None:
     network.wih[...], network.who[...] = weights[0], weights[1]
     if network.bias:
         network.bh[...], network.bo[...] = weights[2], weights[3]
-
-
-def _stderr_usable() -> bool:
-    """False when stderr is missing or closed (``2>&-``, pythonw): no progress bar then."""
-    stream = sys.stderr
-    try:
-        return stream is not None and not stream.closed and stream.fileno() >= 0
-    except (AttributeError, ValueError, OSError):
-        return stream is not None and not getattr(stream, "closed", True)

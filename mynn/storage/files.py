@@ -20,6 +20,7 @@ unpickles: a file carrying Python objects is refused and nothing in it runs.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import zipfile
 from dataclasses import asdict, dataclass, fields
@@ -145,8 +146,13 @@ def save(
     entries = _entries(network, training_state)
     if suffix in HDF5_SUFFIXES:
         h5py = _import_h5py()
-        with _atomic_writer(path) as handle, h5py.File(handle, "w") as h5:
+        # HDF5 may read back what it wrote, so it writes into memory first; the atomic
+        # writer's file is write-only.
+        buffer = io.BytesIO()
+        with h5py.File(buffer, "w") as h5:
             _write_h5(h5, entries)
+        with _atomic_writer(path) as handle:
+            handle.write(buffer.getbuffer())
     else:
         with _atomic_writer(path) as handle:
             np.savez(handle, **entries)
