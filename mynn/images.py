@@ -63,9 +63,9 @@ CENTRE = 14.0
 WORKING_SIDE = 1024
 #: Smaller pictures cannot hold a readable digit.
 MIN_SIDE = 8
-#: The ink's strong strokes (90th percentile of the ink group) must be at least this much
-#: darker than the paper's median (grey levels of 255).
-MIN_CONTRAST = 30.0
+#: The ink's strong strokes must stand at least this far from the paper (grey levels of
+#: 255), and at least eight times the paper's noise.
+MIN_CONTRAST = 16.0
 #: A separate piece of ink is kept when it holds at least this fraction of the ink.
 MIN_PIECE = 0.02
 #: The ink's bounding box must be at least this long (in the working picture).
@@ -199,26 +199,20 @@ def _as_grey(image: str | os.PathLike | ArrayLike) -> np.ndarray:
 
 
 def to_ink(grey: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Ink bright, paper dark, as in MNIST: ``(255 - grey, True)`` if the paper is light.
+    """Ink bright, paper dark, as in MNIST: ``(255 - grey, True)`` if the ink is dark.
 
-    The paper is judged by the picture's border (a frame 1/20 of the shorter side wide,
-    at least one pixel), where a photographed digit leaves paper: if the border's median
-    is lighter than half-way between the darkest and lightest pixels, the picture is dark
-    ink on light paper and is inverted. MNIST's own white-on-black digits are left alone.
+    Ink is the minority that stands out from its surroundings. The picture, lightly
+    smoothed (Gaussian, 1 pixel), is compared with a heavily smoothed copy (Gaussian, a
+    quarter of the shorter side) that follows the paper and its shading: if the strongest
+    departure is towards dark, the picture is dark ink on light paper and is inverted.
+    Shading and gradients across the paper do not fool it; MNIST's own white-on-black
+    digits are left alone.
     """
     grey = np.asarray(grey, dtype=np.float64)
-    width = max(1, min(grey.shape) // 20)
-    frame = np.concatenate(
-        [
-            grey[:width].ravel(),
-            grey[-width:].ravel(),
-            grey[:, :width].ravel(),
-            grey[:, -width:].ravel(),
-        ]
-    )
-    middle = (grey.min() + grey.max()) / 2.0
-    light_paper = bool(np.median(frame) > middle)
-    return (255.0 - grey if light_paper else grey.copy()), light_paper
+    detail = ndimage.gaussian_filter(grey, 1.0, mode="nearest")
+    detail -= ndimage.gaussian_filter(grey, max(1.0, min(grey.shape) / 4), mode="nearest")
+    dark_ink = bool(-detail.min() > detail.max())
+    return (255.0 - grey if dark_ink else grey.copy()), dark_ink
 
 
 def remove_paper(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -260,35 +254,44 @@ def otsu_threshold(values: ArrayLike, bins: int = 256) -> float:
 def find_ink(foreground: np.ndarray) -> tuple[np.ndarray, float]:
     """``(mask, threshold)``: where the ink is, after :func:`remove_paper`.
 
-    Otsu's threshold splits ink from paper. Pixels above the paper's noise (its median plus
-    four robust standard deviations, at most half the threshold) and connected to the ink
-    form the strokes with their anti-aliased edges; pieces holding less than
-    :data:`MIN_PIECE` of the ink (dust, paper grain, JPEG noise) are dropped.
+    The paper's level and noise are the median and the robust spread (1.4826 x the median
+    absolute deviation) of all pixels, most of which are paper. Otsu's threshold, computed
+    on the pixels that rise above the noise (three spreads), splits the ink's cores from
+    its faint edges however small the digit is in the picture. Pixels above the noise
+    (four spreads, at least a tenth of the threshold) and connected to the ink form the
+    strokes; pieces holding less than :data:`MIN_PIECE` of the ink (dust, paper grain, JPEG
+    noise) are dropped, and the strokes' fainter anti-aliased edges (the pixels around them
+    above the noise) are added.
 
     Raises
     ------
     BlankImageError
-        The ink's strong strokes are less than :data:`MIN_CONTRAST` grey levels above the
+        The ink's strong strokes (90th percentile above the threshold) stand less than
+        :data:`MIN_CONTRAST` grey levels, or less than eight noise spreads, above the
         paper: there is nothing to read, and no guess is made.
     """
-    threshold = otsu_threshold(foreground) if foreground.size else 0.0
+    foreground = np.asarray(foreground, dtype=np.float64)
+    paper_level = float(np.median(foreground))
+    spread = 1.4826 * float(np.median(np.abs(foreground - paper_level)))
+    rising = foreground[foreground > paper_level + 3.0 * spread]
+    threshold = otsu_threshold(rising) if rising.size else paper_level
     strong = foreground >= threshold
-    ink_level = np.percentile(foreground[strong], 90) if strong.any() else 0.0
-    paper_level = np.median(foreground[~strong]) if (~strong).any() else 0.0
-    if threshold <= 0 or ink_level - paper_level < MIN_CONTRAST:
+    ink_level = float(np.percentile(foreground[strong], 90)) if rising.size else paper_level
+    contrast = ink_level - paper_level
+    if not rising.size or threshold <= paper_level or contrast < max(MIN_CONTRAST, 8 * spread):
         raise BlankImageError(
-            f"no ink found: the darkest marks differ from the paper by "
-            f"{max(ink_level - paper_level, 0):.0f} grey levels of 255 (at least "
-            f"{MIN_CONTRAST:.0f} needed). Is the digit in the picture, and dark enough?"
+            f"no ink found: the darkest marks stand {max(contrast, 0):.0f} grey levels (of "
+            f"255) from the paper, whose noise is {spread:.1f}; at least "
+            f"{max(MIN_CONTRAST, 8 * spread):.0f} needed. Is the digit in the picture, and "
+            "dark enough?"
         )
-    paper = foreground[~strong]
-    spread = 1.4826 * np.median(np.abs(paper - paper_level)) if paper.size else 0.0
-    low = min(threshold / 2.0, max(paper_level + 4.0 * spread, 0.5))
-    weak = foreground >= low
-    pieces, count = ndimage.label(weak, structure=np.ones((3, 3)))
+    low = min(threshold / 2.0, max(paper_level + 4.0 * spread, threshold / 10.0))
+    pieces, count = ndimage.label(foreground >= low, structure=np.ones((3, 3)))
     strength = ndimage.sum(strong, pieces, index=np.arange(1, count + 1))
     keep = np.concatenate([[False], strength >= MIN_PIECE * strength.sum()])
-    return keep[pieces], float(threshold)
+    # The faintest anti-aliased edge pixels next to the strokes, if above the noise.
+    edges = ndimage.binary_dilation(keep[pieces], structure=np.ones((3, 3)))
+    return edges & (foreground > max(paper_level + 4.0 * spread, 0.5)), float(threshold)
 
 
 def ink_box(mask: np.ndarray) -> tuple[int, int, int, int]:
