@@ -88,8 +88,9 @@ class BlankImageError(ValueError):
 def load_image(path: str | os.PathLike) -> np.ndarray:
     """Read an image file as a float grey-scale array, 0 (black) .. 255 (white).
 
-    Uses ``imageio.v3.imread`` (the Pillow plugin; the first frame of an animation, turned
-    upright by its EXIF orientation as a phone photo should be), then :func:`to_grey`: grey,
+    Uses ``imageio.v3.imread`` with its Pillow plugin (PNG, JPEG, GIF, BMP, TIFF, WebP...;
+    the first frame of an animation, turned upright by its EXIF orientation as a phone
+    photo should be), then :func:`to_grey`: grey,
     RGB, RGBA / grey + alpha (transparent areas count as white paper), palette, 1-bit and
     16-bit images all give the same 0..255 scale as the book's pixels.
 
@@ -109,7 +110,7 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder, not an image file")
     try:
-        pixels = iio.imread(path, index=0, rotate=True)
+        pixels = iio.imread(path, plugin="pillow", index=0, rotate=True)
     except Image.DecompressionBombError as error:
         raise ValueError(
             f"{path}: too many pixels to read safely ({error}); shrink or crop the picture first"
@@ -117,10 +118,11 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     except (OSError, SyntaxError, ValueError) as error:
         if isinstance(error, (FileNotFoundError, PermissionError)):
             raise
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        if not detail or "can not handle" in detail:
+            detail = "not a known image format, or damaged"
         raise ValueError(
-            f"{path} is not an image file that can be read ({type(error).__name__}: "
-            f"{first_line}); save it as PNG or JPEG"
+            f"{path} is not an image file that can be read ({detail}); save it as PNG or JPEG"
         ) from None
     return to_grey(pixels, name=str(path))
 
@@ -135,9 +137,7 @@ def to_grey(pixels: ArrayLike, name: str = "image") -> np.ndarray:
     ``convert("L")``); alpha is composited onto white, so transparent areas are paper.
     """
     array = np.asarray(pixels)
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == bool
-    ):
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise ValueError(f"{name}: pixels must be numbers, got dtype {array.dtype}")
     if array.ndim == 3 and array.shape[2] in (1, 2, 3, 4):
         channels = array.shape[2]
@@ -176,9 +176,7 @@ def _full_scale(array: np.ndarray, name: str) -> float:
             return 1.0
         if high <= 255.0:
             return 255.0
-        raise ValueError(
-            f"{name}: float pixels must be 0..1 or 0..255, got values up to {high:g}"
-        )
+        raise ValueError(f"{name}: float pixels must be 0..1 or 0..255, got values up to {high:g}")
     if array.dtype == np.uint8:
         return 255.0
     if array.dtype == np.uint16:
