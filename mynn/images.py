@@ -118,6 +118,11 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     except (OSError, SyntaxError, ValueError) as error:
         if isinstance(error, (FileNotFoundError, PermissionError)):
             raise
+        if isinstance(error.__cause__ or error.__context__, Image.DecompressionBombError):
+            raise ValueError(
+                f"{path}: too many pixels to read safely ({error.__cause__ or error.__context__}"
+                "); shrink or crop the picture first"
+            ) from None
         detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
         if not detail or "can not handle" in detail:
             detail = "not a known image format, or damaged"
