@@ -161,7 +161,7 @@ def predict_command(args: argparse.Namespace) -> int:
             failed += 1
             message = str(error).replace("\n", " | ")
             where = "" if message.startswith(str(path)) else f"{path}: "
-            print(f"{where}error: {message}", file=sys.stderr)
+            _report(f"{where}error: {message}")
             continue
         outputs = network.query(inputs)
         first, second = np.argsort(outputs)[::-1][:2]
