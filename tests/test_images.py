@@ -222,6 +222,18 @@ def test_every_sample_kind_loads():
     assert Image.open(SAMPLES / "photo_my_own_0_palette.png").mode == "P"
 
 
+def test_phone_photo_is_turned_upright(tmp_path):
+    """A JPEG whose EXIF orientation says "rotate 90 degrees clockwise to view" (tag 6)."""
+    picture = np.full((40, 60), 255, dtype=np.uint8)
+    picture[:10, :] = 0  # a dark band along the top as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(picture).save(tmp_path / "phone.jpg", exif=exif, quality=95)
+    upright = im.load_image(tmp_path / "phone.jpg")
+    assert upright.shape == (60, 40)
+    assert upright[:, -10:].mean() < 30 and upright[:, :10].mean() > 225  # band now on the right
+
+
 def test_float_arrays_0_to_1_and_0_to_255_agree():
     grey = np.asarray(Image.open(SAMPLES / "2828_my_own_8.png"))
     a = im.prepare_digit(grey)
