@@ -142,8 +142,13 @@ def to_grey(pixels: ArrayLike, name: str = "image") -> np.ndarray:
     ``convert("L")``); alpha is composited onto white, so transparent areas are paper.
     """
     array = np.asarray(pixels)
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise ValueError(f"{name}: pixels must be numbers, got dtype {array.dtype}")
+    kind = array.dtype
+    if not (
+        np.issubdtype(kind, np.bool_)
+        or np.issubdtype(kind, np.integer)
+        or np.issubdtype(kind, np.floating)
+    ):
+        raise ValueError(f"{name}: pixels must be real numbers, got dtype {array.dtype}")
     if array.ndim == 3 and array.shape[2] in (1, 2, 3, 4):
         channels = array.shape[2]
     elif array.ndim == 2:
@@ -153,16 +158,23 @@ def to_grey(pixels: ArrayLike, name: str = "image") -> np.ndarray:
             f"{name}: expected an image of shape (H, W), (H, W, 3) or (H, W, 4); got shape "
             f"{array.shape}"
         )
-    values = array.astype(np.float64)
-    if values.size and not np.all(np.isfinite(values)):
+    if np.issubdtype(kind, np.floating) and array.size and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} contains NaN or infinity")
-    values *= 255.0 / _full_scale(array, name)
+    scale = 255.0 / _full_scale(array, name)
     if channels == 0:
-        return values
-    colour = values[..., : 3 if channels >= 3 else 1]
-    grey = colour @ LUMA if channels >= 3 else colour[..., 0]
+        return array.astype(np.float64) * scale
+
+    def channel(index: int) -> np.ndarray:  # one channel at a time: big photos stay small
+        return array[..., index].astype(np.float64) * scale
+
+    if channels >= 3:
+        grey = LUMA[0] * channel(0)
+        grey += LUMA[1] * channel(1)
+        grey += LUMA[2] * channel(2)
+    else:
+        grey = channel(0)
     if channels in (2, 4):
-        alpha = values[..., -1] / 255.0
+        alpha = channel(-1) / 255.0
         grey = grey * alpha + 255.0 * (1.0 - alpha)
     return grey
 
