@@ -341,7 +341,8 @@ def test_huge_picture_is_reduced_first(network, mnist_test):
         (np.full((10, 10), np.nan), "NaN"),
         (np.full((10, 10), -1.0), "negative"),
         (np.full((10, 10), 300.0), "0..1 or 0..255"),
-        (np.array([["a"]]), "must be numbers"),
+        (np.array([["a"]]), "must be real numbers"),
+        (np.zeros((10, 10), dtype=complex), "must be real numbers"),
     ],
 )
 def test_bad_arrays(array, message):
