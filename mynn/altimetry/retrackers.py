@@ -200,12 +200,9 @@ def leading_edge_swh(
     rough = np.nan_to_num(rough, nan=n / 2)
     c_xi, _ = mispointing_factors(0.0, instrument)
     gates = np.arange(n, dtype=np.float64)
-    plateau = np.empty(len(power))
+    sigma_c = np.full(len(power), 4.0 / 3.0)  # first pass: the plateau starts 4 gates on
     for _ in range(2):  # the plateau's start depends on the edge's width: refine once
-        if _ == 0:
-            start = rough + 4.0
-        else:
-            start = rough + np.clip(3.0 * sigma_c, 2.0, 20.0)
+        start = rough + np.clip(3.0 * sigma_c, 2.0, 20.0)
         inside = (gates[None, :] >= start[:, None]) & (gates[None, :] < start[:, None] + 20)
         inside[rows, np.clip(start.astype(int), 0, n - 1)] = True  # never empty
         corrected = power * np.exp(c_xi * (gates[None, :] - rough[:, None]))
