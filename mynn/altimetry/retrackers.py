@@ -234,7 +234,7 @@ class BrownFit:
     noise_floor : Pn.
     sigma_c : composite rise time in gates.
     rms_residual : root-mean-square misfit over the fitted gates, relative to amplitude.
-    success : whether the optimiser converged.
+    success : whether the optimiser converged with the epoch inside the fitted gates.
     """
 
     swh: np.ndarray | float
@@ -248,7 +248,7 @@ class BrownFit:
 
 def _brown_parts(t: np.ndarray, params: np.ndarray, c_xi: float):
     amplitude, epoch, sigma, noise = params
-    sigma = abs(sigma) + 1e-9
+    sigma = min(abs(sigma) + 1e-9, 200.0)  # a runaway fit must not overflow exp()
     dt = t - epoch
     u = (dt - c_xi * sigma**2) / (math.sqrt(2.0) * sigma)
     decay = np.exp(-c_xi * (dt - c_xi * sigma**2 / 2.0))
@@ -293,6 +293,8 @@ def retrack_brown(
     instrument: Instrument = JASON,
     mispointing: float = 0.0,
     window: tuple[int, int] | None = None,
+    initial: ArrayLike | None = None,
+    robust: bool = False,
 ) -> BrownFit:
     """Least-squares fit of the Brown-Hayne model to a waveform (or to each row of a batch).
 
@@ -304,6 +306,10 @@ def retrack_brown(
     waveform), with ``scipy.optimize.least_squares`` (Levenberg-Marquardt, analytic
     Jacobian), from a first guess made by a 50 % threshold on the smoothed waveform.
     SWH then follows from sigma_c (:func:`~mynn.altimetry.swh_from_sigma_c`).
+
+    ``initial`` replaces the first guess: (amplitude, epoch, sigma_c, noise_floor), one
+    row per waveform. ``robust=True`` uses a soft-L1 loss instead of squares (trust-region
+    method), so that a bright peak inside the window pulls the fit less.
 
     Returns a :class:`BrownFit` with ``.swh`` (m), ``.epoch`` (gates), ``.amplitude``,
     ``.noise_floor``, ``.sigma_c``, ``.rms_residual`` and ``.success``: floats for one
@@ -323,25 +329,118 @@ def retrack_brown(
         )
     c_xi, _ = mispointing_factors(mispointing, instrument)
     t = np.arange(start, stop, dtype=np.float64)
-    results = np.empty((len(power), 6))
+    results = np.empty((len(power), 5))
     success = np.empty(len(power), dtype=bool)
+    if initial is not None:
+        initial = np.atleast_2d(np.asarray(initial, dtype=np.float64))
+        if initial.shape != (len(power), 4) or not np.all(np.isfinite(initial)):
+            raise ValueError(
+                "initial must be finite (amplitude, epoch, sigma_c, noise_floor), one row per "
+                f"waveform: shape ({len(power)}, 4); got {initial.shape}"
+            )
+    options = {"method": "trf", "loss": "soft_l1", "f_scale": 0.2} if robust else {"method": "lm"}
     for row, p in enumerate(power):
         observed = p[start:stop]
-        x0 = _first_guess(p, start, stop, instrument)
+        x0 = _first_guess(p, start, stop, instrument) if initial is None else initial[row]
+        x0 = np.array([max(x0[0], 1e-12), x0[1], max(abs(x0[2]), 0.3), x0[3]])
         scale = x0[0]  # fit in units of the first-guess amplitude: well conditioned
         x0s = x0 / np.array([scale, 1.0, 1.0, scale])
-        fit = least_squares(
-            lambda x, obs=observed / scale: _brown_model(t, x, c_xi) - obs,
-            x0s,
-            jac=lambda x: _brown_jacobian(t, x, c_xi),
-            method="lm",
-            x_scale=np.array([1.0, 1.0, 1.0, 1.0]),
-        )
+        with np.errstate(over="ignore", invalid="ignore"):  # runaway fits: flagged below
+            fit = least_squares(
+                lambda x, obs=observed / scale: _brown_model(t, x, c_xi) - obs,
+                x0s,
+                jac=lambda x: _brown_jacobian(t, x, c_xi),
+                **options,
+            )
         amplitude, epoch, sigma, noise = fit.x
         rms = float(np.sqrt(np.mean(fit.fun**2))) / max(abs(amplitude), 1e-12)
-        results[row] = (amplitude * scale, epoch, abs(sigma), noise * scale, rms, 0.0)
-        success[row] = fit.success and np.isfinite(fit.x).all()
-    amplitude, epoch, sigma_c, noise, rms = results[:, :5].T
+        results[row] = (amplitude * scale, epoch, abs(sigma), noise * scale, rms)
+        success[row] = fit.success and np.isfinite(fit.x).all() and start <= epoch <= stop
+    amplitude, epoch, sigma_c, noise, rms = results.T
     swh = swh_from_sigma_c(sigma_c, instrument)
     values = [_unbatch(v, single) for v in (swh, epoch, amplitude, noise, sigma_c, rms)]
     return BrownFit(*values, success=bool(success[0]) if single else success)
+
+
+def first_leading_edge(waveform: ArrayLike, smooth: int = 3) -> np.ndarray | float:
+    """The gate where the FIRST echo starts to rise: its foot, not the brightest peak's.
+
+    The first crossing of noise + max(2 x noise, 1 % of the maximum) by the smoothed
+    waveform (noise from the first gates). An off-nadir target is always further away
+    than the nadir surface (by (x^2 + y^2) / (2h)), so over the sea the first echo is the
+    nadir one, however bright the later peaks are.
+    """
+    single = np.ndim(waveform) == 1
+    power = as_waveforms(waveform)
+    smoothed = running_mean(power, smooth) if smooth > 1 else power
+    noise = noise_floor_estimate(power)
+    level = noise + np.maximum(2.0 * noise, 0.01 * smoothed.max(axis=1))
+    foot = _first_crossing(smoothed, level, np.zeros(len(power), dtype=int))
+    return _unbatch(foot, single)
+
+
+def retrack_nadir(
+    waveform: ArrayLike,
+    instrument: Instrument = JASON,
+    before: int = 12,
+    after: int = 30,
+) -> BrownFit:
+    """Sub-waveform retracking: a robust Brown fit to the first leading edge only.
+
+    For waveforms with several peaks (a bright off-nadir target, several leads), the whole-
+    waveform fit and the threshold retracker are pulled towards the brightest echo. This
+    finds the first echo's foot (:func:`first_leading_edge`), keeps the gates from
+    ``before`` gates ahead of it to ``after`` gates behind it, and fits the Brown model
+    there with a soft-L1 loss (:func:`retrack_brown` with ``robust=True``), starting from
+    an epoch 2 gates after the foot and the amplitude of the median of the next 3-12
+    gates. Waveforms where no echo is found get the ordinary whole-waveform fit.
+
+    A specular first echo (a lead, a calm lake: a narrow peak, not an ocean edge) has no
+    plateau: the median of the 4th-13th gates after the foot stays below 5 x the noise
+    floor (and below 5 % of the first peak). Such echoes, and those where the Brown fit
+    fails or runs away (SWH above 30 m), are retracked at the first peak's centre (the highest gate within 4 gates after the
+    foot, refined by a parabola through it and its neighbours), with SWH 0 and
+    ``success`` False.
+    """
+    instrument = check_instrument(instrument)
+    single = np.ndim(waveform) == 1
+    power = as_waveforms(waveform, instrument)
+    n = power.shape[1]
+    feet = np.atleast_1d(first_leading_edge(power))
+    noise = noise_floor_estimate(power)
+    fits = []
+    for p, foot, pn in zip(power, feet, noise):
+        if np.isnan(foot) or foot > n - 10:
+            fits.append(retrack_brown(p, instrument))
+            continue
+        start, stop = max(0, int(foot) - before), min(n, int(foot) + after)
+        if stop - start < 8:
+            start = max(0, stop - 8)
+        plateau = float(np.median(p[int(foot) + 4 : min(n, int(foot) + 14)])) - pn
+        first_peak = float(np.max(p[int(foot) : int(foot) + 5])) - pn
+        if plateau < max(5.0 * pn, 0.05 * first_peak):  # no ocean plateau: a narrow echo
+            fits.append(_peak_fit(p, int(foot), pn))
+            continue
+        guess = [max(plateau, 1e-12), foot + 2.0, 1.5, pn]
+        fit = retrack_brown(p, instrument, window=(start, stop), initial=guess, robust=True)
+        if not fit.success or fit.swh > 30.0:
+            fit = _peak_fit(p, int(foot), pn)
+        fits.append(fit)
+    fields = ("swh", "epoch", "amplitude", "noise_floor", "sigma_c", "rms_residual", "success")
+    values = {f: np.array([getattr(fit, f) for fit in fits]) for f in fields}
+    if single:
+        return fits[0]
+    return BrownFit(**values)
+
+
+def _peak_fit(power: np.ndarray, foot: int, noise: float) -> BrownFit:
+    """A narrow first echo's centre: the top within 4 gates of the foot, parabola-refined."""
+    n = len(power)
+    top = foot + int(np.argmax(power[foot : min(n, foot + 5)]))
+    offset = 0.0
+    if 0 < top < n - 1:
+        left, mid, right = power[top - 1], power[top], power[top + 1]
+        curvature = left - 2 * mid + right
+        if curvature < 0:
+            offset = float(np.clip(0.5 * (left - right) / curvature, -0.5, 0.5))
+    return BrownFit(0.0, top + offset, float(power[top] - noise), noise, 0.0, np.nan, False)
