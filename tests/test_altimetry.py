@@ -188,3 +188,156 @@ def test_leading_edge_width_method_on_noise_free_waveforms(swh):
 def test_bad_arguments_get_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ------------------------------------------------------------------------------ surfaces
+def test_specular_and_multi_peak_shapes():
+    spec = alt.specular_waveform(40.0, 12.0, noise_floor=0.1)
+    assert spec.argmax() == 40 and spec.max() == pytest.approx(12.1)
+    assert alt.pulse_peakiness(spec) > 20
+    w = alt.multi_peak_waveform(2.0, 30.0, 1.0, [50.0, 70.0], [5.0, 3.0])
+    assert w[50] == pytest.approx(5.0 + brown_waveform(2.0, 30.0)[50], rel=1e-6)
+    np.testing.assert_allclose(w[:20], 0.0, atol=1e-9)
+    bright = alt.ocean_with_bright_target(2.0, 30.0, target_delay=20.0, target_amplitude=5.0)
+    np.testing.assert_allclose(
+        bright, w - 3.0 * np.exp(-0.5 * ((np.arange(104) - 70) / 0.513) ** 2)
+    )
+
+
+def test_land_is_weak_wide_and_seeded():
+    a = alt.land_waveform(31.0, 0.3, rng=4)
+    np.testing.assert_array_equal(a, alt.land_waveform(31.0, 0.3, rng=4))
+    assert a.max() < 1.0
+    assert alt.pulse_peakiness(a) < alt.pulse_peakiness(alt.specular_waveform(31.0, 5.0))
+    wide = alt.land_waveform(31.0, 1.0, rng=0, effective_swh=30.0)
+    assert (
+        alt.leading_edge_swh(wide).sigma_c > 3 * alt.leading_edge_swh(brown_waveform(2.0)).sigma_c
+    )
+
+
+def test_make_dataset_labels_shapes_and_truth():
+    data = alt.make_dataset(500, rng=0)
+    assert data.waveforms.shape == data.clean.shape == (500, 104)
+    assert len(data) == 500
+    assert np.bincount(data.labels).tolist() == [100] * 5  # equal shares
+    land = data.labels == alt.LAND
+    np.testing.assert_array_equal(data.is_water, ~land)
+    assert np.all(np.isnan(data.swh[land])) and not np.any(np.isnan(data.swh[~land]))
+    ocean = data.labels == 0
+    assert np.all((data.swh[ocean] >= 0.5) & (data.swh[ocean] <= 10.0))
+    assert np.all(data.swh[data.labels == 1] == 0.0)
+    assert np.all(np.abs(data.epoch[~land] - 31.0) <= 4.0)
+    assert np.all(data.waveforms > 0)
+    # ocean rows are Brown waveforms: the fit on the clean row recovers the truth
+    i = np.flatnonzero(ocean)[0]
+    fit = retrack_brown(data.clean[i])
+    assert fit.swh == pytest.approx(data.swh[i], abs=0.1)
+    assert fit.epoch == pytest.approx(data.epoch[i], abs=0.02)
+    again = alt.make_dataset(500, rng=0)
+    np.testing.assert_array_equal(again.waveforms, data.waveforms)
+    only = alt.make_dataset(30, classes="ocean", swh_range=(2.0, 3.0), instrument=ENVISAT, rng=1)
+    assert only.waveforms.shape == (30, 128) and np.all(only.labels == 0)
+    assert np.all((only.swh >= 2.0) & (only.swh <= 3.0))
+
+
+def test_simulated_track():
+    track = alt.simulate_track(rng=0)
+    n = len(track)
+    assert track.waveforms.shape == (n, 104) and n == 449  # 130 km at 5.8 km/s, 20 Hz
+    assert set(np.unique(track.surface)) == {"ocean", "land", "lake"}
+    assert np.all(track.surface[track.distance_km < 35] == "ocean")
+    assert np.all(np.isnan(track.swh[track.surface == "land"]))
+    ocean = track.surface == "ocean"
+    assert 1.5 < np.nanmin(track.swh[ocean]) < np.nanmax(track.swh[ocean]) < 4.1
+    assert np.nanmax(np.abs(np.diff(track.swh[: int(35 / 0.29)]))) < 0.05  # smooth
+    # the epoch is where the window puts the surface
+    expected = 31.0 + (track.window_height_m - track.height_m) / JASON.gate_m
+    np.testing.assert_allclose(track.epoch, expected)
+    # the bright target's peak follows the parabola (dx^2 + dy^2) / 2h
+    seen = np.flatnonzero(~np.isnan(track.target_epoch))
+    assert 40 < len(seen) < 90
+    dx = (track.distance_km[seen] - 100.0) * 1e3
+    delay = (dx**2 + 1500.0**2) / (2 * JASON.altitude_m) / JASON.gate_m
+    np.testing.assert_allclose(track.target_epoch[seen], track.epoch[seen] + delay, atol=1e-9)
+    # the window lags behind the land-to-water drop and then catches up
+    after = (track.distance_km > 80) & (track.distance_km < 82)
+    assert np.all(track.epoch[after] > 40)
+    assert np.all(np.abs(track.epoch[track.distance_km > 90] - 31.0) < 0.5)
+    lag = alt.lag_by_cross_correlation(track.height_m, track.window_height_m, 40)[0]
+    assert 2 <= lag <= 10
+
+
+# ------------------------------------------------------------------------------ features etc.
+def test_network_scalings():
+    data = alt.make_dataset(50, rng=2)
+    x = alt.classifier_inputs(data.waveforms)
+    assert x.shape == (50, 104) and x.min() >= 0.01 and np.allclose(x.max(axis=1), 1.0)
+    s = alt.swh_inputs(data.waveforms[data.labels == 0])
+    assert s.shape[1] == 48 and s.min() >= 0.01 and s.max() <= 1.0
+    swh = np.array([0.0, 3.0, 12.0])
+    np.testing.assert_allclose(alt.swh_to_target(swh), [0.01, 0.255, 0.99])
+    np.testing.assert_allclose(alt.target_to_swh(alt.swh_to_target(swh)), swh)
+    with pytest.raises(ValueError, match="max_swh"):
+        alt.swh_to_target(13.0)
+
+
+def test_swh_inputs_align_the_leading_edge():
+    a = alt.swh_inputs(brown_waveform(3.0, 28.0, 2.0, 0.05))
+    b = alt.swh_inputs(brown_waveform(3.0, 36.5, 0.7, 0.01))
+    np.testing.assert_allclose(
+        a, b, atol=0.03
+    )  # same SWH: same inputs, wherever and however bright
+
+
+def test_nadir_retracker_picks_the_first_echo():
+    w = alt.ocean_with_bright_target(3.0, 30.0, 1.0, target_delay=15.0, target_amplitude=8.0)
+    noisy = add_speckle(w, rng=3)
+    assert abs(retrack_brown(noisy).swh - 3.0) > 2  # the whole-waveform fit is pulled
+    fits = alt.retrack_nadir(add_speckle(np.stack([w] * 30), rng=4))
+    assert fits.epoch.mean() == pytest.approx(30.0, abs=0.25)
+    assert fits.swh.mean() == pytest.approx(3.0, abs=0.5)
+    spec = alt.multi_peak_waveform(None, 33.2, 3.0, [45.0], [20.0], noise_floor=0.05)
+    assert alt.retrack_nadir(spec).epoch == pytest.approx(33.2, abs=0.3)
+    assert alt.first_leading_edge(spec) < 33.2
+
+
+def test_evaluation_helpers():
+    truth = np.array([1.0, 1.5, 3.0, 3.5])
+    errors = alt.binned_errors(truth, truth + [0.1, 0.3, -0.2, 0.2], [0, 2, 4, 6])
+    np.testing.assert_allclose(errors.bias[:2], [0.2, 0.0])
+    np.testing.assert_allclose(errors.rmse[:2], [math.sqrt(0.05), 0.2])
+    assert errors.count.tolist() == [2, 2, 0] and np.isnan(errors.bias[2])
+    np.testing.assert_allclose(alt.block_mean(np.arange(40.0), 20), [9.5, 29.5])
+    np.testing.assert_allclose(alt.trailing_mean(np.arange(5.0), 2), [0, 0.5, 1.5, 2.5, 3.5])
+    signal = np.sin(np.arange(400) / 15.0)
+    late = np.roll(signal, 7)
+    assert alt.lag_by_cross_correlation(signal, late, 30)[0] == 7
+    smoothed = alt.trailing_mean(signal, 21)
+    assert alt.lag_by_cross_correlation(signal, smoothed, 30)[0] == 10  # (21 - 1) / 2
+    with pytest.raises(ValueError, match="multiple"):
+        alt.block_mean(np.arange(30.0), 20)
+    with pytest.raises(ValueError, match="NaN"):
+        alt.binned_errors(truth, truth * np.nan, [0, 4])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: alt.make_dataset(0), "positive whole number"),
+        (lambda: alt.make_dataset(10, classes=["sea"]), "classes must be chosen"),
+        (lambda: alt.make_dataset(10, swh_range=(-1.0, 2.0)), "negative"),
+        (lambda: alt.make_dataset(10, swh_range=(3.0, 2.0)), "low <= high"),
+        (lambda: alt.make_dataset(10, looks=0), "looks"),
+        (lambda: alt.specular_waveform(200.0), "inside the Jason window"),
+        (lambda: alt.multi_peak_waveform(2.0, 30.0, 1.0, [40.0, 50.0], [1.0]), "same length"),
+        (lambda: alt.multi_peak_waveform(2.0, 30.0, 1.0, [140.0], [1.0]), "peak_epochs"),
+        (lambda: alt.ocean_with_bright_target(2.0, target_delay=-3.0), "target_delay"),
+        (lambda: alt.land_waveform(effective_swh=-5.0), "negative"),
+        (lambda: alt.simulate_track(tracker_gain=0.0), "tracker_gain"),
+        (lambda: alt.classifier_inputs(np.zeros((2, 104))), "positive maximum"),
+        (lambda: alt.swh_inputs(np.ones((2, 50))), "50 gates but Jason has 104"),
+    ],
+)
+def test_bad_generator_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
