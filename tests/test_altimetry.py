@@ -275,10 +275,13 @@ def test_network_scalings():
     s = alt.swh_inputs(data.waveforms[data.labels == 0])
     assert s.shape[1] == 48 and s.min() >= 0.01 and s.max() <= 1.0
     swh = np.array([0.0, 3.0, 12.0])
-    np.testing.assert_allclose(alt.swh_to_target(swh), [0.01, 0.255, 0.99])
+    np.testing.assert_allclose(alt.swh_to_target(swh), [0.1, 0.3, 0.9])
+    np.testing.assert_allclose(alt.swh_to_target(swh, 12.0, 0.01, 0.99), [0.01, 0.255, 0.99])
     np.testing.assert_allclose(alt.target_to_swh(alt.swh_to_target(swh)), swh)
     with pytest.raises(ValueError, match="max_swh"):
         alt.swh_to_target(13.0)
+    with pytest.raises(ValueError, match="never reaches"):
+        alt.swh_to_target(1.0, low=0.0)
 
 
 def test_swh_inputs_align_the_leading_edge():

@@ -11,7 +11,8 @@ pixels and labels) its inputs should lie in about 0.01 .. 1.0 and its targets in
   network need not learn where the edge is), noise floor removed, divided by the plateau,
   mapped to 0.01 .. 1.0.
 - :func:`swh_to_target` / :func:`target_to_swh`: SWH in 0 .. ``max_swh`` metres linearly
-  to 0.01 .. 0.99 and back.
+  to 0.1 .. 0.9 (inside the sigmoid's 0.01 .. 0.99, away from its flat ends, where a
+  regression learns slowly) and back.
 - :func:`pulse_peakiness`: max / mean, the classical land/water/ice feature.
 """
 
@@ -78,17 +79,31 @@ def swh_inputs(
     return 0.01 + 0.99 * scaled
 
 
-def swh_to_target(swh: ArrayLike, max_swh: float = MAX_SWH) -> np.ndarray:
-    """SWH (0 .. max_swh metres) to a sigmoid target: 0.01 + 0.98 * swh / max_swh."""
+def _check_target_range(low: float, high: float, max_swh: float) -> None:
+    if not 0.0 < low < high < 1.0 or not max_swh > 0:
+        raise ValueError(
+            "targets need 0 < low < high < 1 (a sigmoid never reaches 0 or 1) and max_swh > 0; "
+            f"got low={low!r}, high={high!r}, max_swh={max_swh!r}"
+        )
+
+
+def swh_to_target(
+    swh: ArrayLike, max_swh: float = MAX_SWH, low: float = 0.1, high: float = 0.9
+) -> np.ndarray:
+    """SWH (0 .. max_swh metres) to a sigmoid target: low + (high - low) * swh / max_swh."""
+    _check_target_range(low, high, max_swh)
     swh = check_swh(swh)
     if np.any(swh > max_swh):
         raise ValueError(
             f"swh above max_swh = {max_swh} m cannot be a sigmoid target; raise max_swh"
         )
-    return 0.01 + 0.98 * swh / max_swh
+    return low + (high - low) * swh / max_swh
 
 
-def target_to_swh(output: ArrayLike, max_swh: float = MAX_SWH) -> np.ndarray:
+def target_to_swh(
+    output: ArrayLike, max_swh: float = MAX_SWH, low: float = 0.1, high: float = 0.9
+) -> np.ndarray:
     """The inverse of :func:`swh_to_target`: a network output back to metres (>= 0)."""
+    _check_target_range(low, high, max_swh)
     output = np.asarray(output, dtype=np.float64)
-    return np.maximum((output - 0.01) / 0.98 * max_swh, 0.0)
+    return np.maximum((output - low) / (high - low) * max_swh, 0.0)
