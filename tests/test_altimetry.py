@@ -317,6 +317,10 @@ def test_evaluation_helpers():
     assert alt.lag_by_cross_correlation(signal, late, 30)[0] == 7
     smoothed = alt.trailing_mean(signal, 21)
     assert alt.lag_by_cross_correlation(signal, smoothed, 30)[0] == 10  # (21 - 1) / 2
+    assert alt.lag_by_cross_correlation(signal, alt.centred_mean(signal, 21), 30)[0] == 0
+    np.testing.assert_allclose(alt.centred_mean(np.arange(5.0), 3), [0.5, 1, 2, 3, 3.5])
+    table = alt.error_table(truth, {"x": truth + 0.1}, [0, 2, 4])
+    assert table.splitlines()[1].split() == ["x", "bias", "+0.10", "+0.10", "+0.10"]
     with pytest.raises(ValueError, match="multiple"):
         alt.block_mean(np.arange(30.0), 20)
     with pytest.raises(ValueError, match="NaN"):

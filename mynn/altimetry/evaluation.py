@@ -47,6 +47,25 @@ def binned_errors(truth: ArrayLike, estimate: ArrayLike, edges: ArrayLike) -> Bi
     return BinnedErrors(edges, bias, rmse, count)
 
 
+def error_table(truth: ArrayLike, results: dict, edges: ArrayLike) -> str:
+    """A text table: bias and RMSE per range of the truth for each method, and overall.
+
+    ``results`` maps a method's name to its estimates (same shape as ``truth``).
+    """
+    truth = np.asarray(truth, dtype=np.float64)
+    edges = np.asarray(edges, dtype=np.float64)
+    ranges = [f"{a:g}-{b:g}" for a, b in zip(edges[:-1], edges[1:])] + ["all"]
+    lines = [f"{'range':>24}" + "".join(r.rjust(9) for r in ranges)]
+    for name, values in results.items():
+        values = np.asarray(values, dtype=np.float64)
+        errors = binned_errors(truth, values, edges)
+        bias = [*errors.bias, float(np.mean(values - truth))]
+        spread = [*errors.rmse, rmse(truth, values)]
+        lines.append(f"{name:>19} bias" + "".join(f"{b:+9.2f}" for b in bias))
+        lines.append(f"{'':>19} RMSE" + "".join(f"{r:9.2f}" for r in spread))
+    return "\n".join(lines)
+
+
 def rmse(truth: ArrayLike, estimate: ArrayLike) -> float:
     """Root-mean-square error."""
     error = np.asarray(estimate, dtype=np.float64) - np.asarray(truth, dtype=np.float64)
@@ -87,6 +106,20 @@ def trailing_mean(values: ArrayLike, size: int = 20) -> np.ndarray:
         return np.where(n > 0, (sums[index] - sums[start]) / np.maximum(n, 1), np.nan)
 
 
+def centred_mean(values: ArrayLike, size: int = 21) -> np.ndarray:
+    """The mean of each value and its (size - 1) / 2 neighbours on either side (odd size).
+
+    Unlike :func:`trailing_mean` it does not delay the signal (it needs the future,
+    which is fine after the pass). Near the ends it averages what there is; NaNs skipped.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if size < 1 or size % 2 == 0:
+        raise ValueError(f"size must be a positive odd number, got {size}")
+    half = size // 2
+    padded = np.concatenate([values, np.full(half, np.nan)])
+    return trailing_mean(padded, size)[half:]
+
+
 def lag_by_cross_correlation(
     truth: ArrayLike, estimate: ArrayLike, max_lag: int = 60
 ) -> tuple[int, np.ndarray, np.ndarray]:
@@ -110,7 +143,7 @@ def lag_by_cross_correlation(
         a = truth[max(0, -lag) : n - max(0, lag)]
         b = estimate[max(0, lag) : n - max(0, -lag)]
         ok = np.isfinite(a) & np.isfinite(b)
-        if ok.sum() > 10:
+        if ok.sum() > 10 and np.std(a[ok]) > 0 and np.std(b[ok]) > 0:
             correlation[i] = np.corrcoef(a[ok], b[ok])[0, 1]
     if np.all(np.isnan(correlation)):
         raise ValueError("no overlap of finite values between truth and estimate")

@@ -184,10 +184,13 @@ def leading_edge_swh(
 
     Steps, per waveform: a running mean over ``smooth`` gates (a box of w gates adds
     (w^2 - 1) / 12 gates^2 to sigma_c^2, which is subtracted again); the noise floor from
-    the first gates; a first 50 % crossing using the smoothed maximum; the plateau as the
-    MEDIAN of the raw gates from 3 sigma to 3 sigma + 20 gates after that crossing, each
-    corrected for the trailing edge's known decay exp(-c_xi (t - epoch)); then the 10 %
-    and 90 % crossings (of the smoothed waveform with the same decay undone) of plateau - noise, and SWH = 2c sqrt(sigma_c^2 - sigma_p^2).
+    the first gates; the first echo's foot (:func:`first_leading_edge`, so that a brighter
+    later peak does not capture the method) and a first plateau, the median of the 20
+    gates from 3 gates after the foot. Then, three times: the 50 % crossing of that
+    plateau; the plateau again as the MEDIAN of the raw gates from 3 sigma to 3 sigma + 20
+    gates after the crossing, each corrected for the trailing edge's known decay
+    exp(-c_xi (t - epoch)); the 10 % and 90 % crossings (of the smoothed waveform with the
+    same decay undone). Finally SWH = 2c sqrt(sigma_c^2 - sigma_p^2).
     """
     instrument = check_instrument(instrument)
     single = np.ndim(waveform) == 1
@@ -195,13 +198,17 @@ def leading_edge_swh(
     rows, n = np.arange(len(power)), power.shape[1]
     smoothed = running_mean(power, smooth) if smooth > 1 else power
     noise = noise_floor_estimate(power)
-    zero = np.zeros(len(power), dtype=int)
-    rough = _first_crossing(smoothed, noise + 0.5 * (smoothed.max(axis=1) - noise), zero)
-    rough = np.nan_to_num(rough, nan=n / 2)
-    c_xi, _ = mispointing_factors(0.0, instrument)
     gates = np.arange(n, dtype=np.float64)
+    foot = np.nan_to_num(np.atleast_1d(first_leading_edge(power, smooth)), nan=n / 2)
+    first = (gates[None, :] >= foot[:, None] + 3) & (gates[None, :] < foot[:, None] + 23)
+    first[rows, np.clip(foot.astype(int) + 3, 0, n - 1)] = True  # never empty
+    plateau = np.nanmedian(np.where(first, power, np.nan), axis=1)
+    c_xi, _ = mispointing_factors(0.0, instrument)
     sigma_c = np.full(len(power), 4.0 / 3.0)  # first pass: the plateau starts 4 gates on
-    for _ in range(2):  # the plateau's start depends on the edge's width: refine once
+    for _ in range(3):  # the edge's middle and width depend on the plateau: refine
+        from_foot = np.clip(foot.astype(int) - 3, 0, n - 1)
+        rough = _first_crossing(smoothed, noise + 0.5 * (plateau - noise), from_foot)
+        rough = np.nan_to_num(rough, nan=n / 2)
         start = rough + np.clip(3.0 * sigma_c, 2.0, 20.0)
         inside = (gates[None, :] >= start[:, None]) & (gates[None, :] < start[:, None] + 20)
         inside[rows, np.clip(start.astype(int), 0, n - 1)] = True  # never empty

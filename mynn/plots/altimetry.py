@@ -211,7 +211,10 @@ def plot_track(
         vmax=1,
         extent=[x[0] - step / 2, x[-1] + step / 2, n_gates - 0.5, -0.5],
     )
-    figure.colorbar(shown, ax=axes[0], label="log10 power", pad=0.01)
+    colour_bar = axes[0].inset_axes([0.78, 0.22, 0.19, 0.05])  # inside: keeps x aligned
+    figure.colorbar(shown, cax=colour_bar, orientation="horizontal")
+    colour_bar.set_title("log10 power", fontsize=8)
+    colour_bar.tick_params(labelsize=7)
     inside = (track.epoch >= 0) & (track.epoch <= n_gates - 1)
     axes[0].plot(
         x, np.where(inside, track.epoch, np.nan), color="cyan", lw=1, label="true nadir epoch"
