@@ -235,7 +235,7 @@ def plot_track(
     axes[1].set_ylabel("surface height, m")
     axes[1].legend(fontsize=8)
     for index, (name, values) in enumerate(swh.items()):
-        colour = "black" if name == "truth" else f"C{index}"
+        colour = "black" if name == "truth" else f"C{index - 1}"
         style = {"lw": 2} if name == "truth" else {"lw": 1, "marker": ".", "ms": 2}
         axes[2].plot(x, values, color=colour, label=name, **style)
     axes[2].set_ylabel("SWH, m")
