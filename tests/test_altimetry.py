@@ -238,6 +238,9 @@ def test_make_dataset_labels_shapes_and_truth():
     only = alt.make_dataset(30, classes="ocean", swh_range=(2.0, 3.0), instrument=ENVISAT, rng=1)
     assert only.waveforms.shape == (30, 128) and np.all(only.labels == 0)
     assert np.all((only.swh >= 2.0) & (only.swh <= 3.0))
+    wide = alt.make_dataset(300, epoch_spread=15.0, rng=3)  # every peak still in the window
+    assert np.all(np.abs(wide.epoch[wide.labels != alt.LAND] - 31.0) <= 15.0)
+    assert np.all(wide.waveforms[:, -1] < wide.waveforms.max(axis=1))
 
 
 def test_simulated_track():
@@ -335,6 +338,7 @@ def test_evaluation_helpers():
         (lambda: alt.make_dataset(10, swh_range=(-1.0, 2.0)), "negative"),
         (lambda: alt.make_dataset(10, swh_range=(3.0, 2.0)), "low <= high"),
         (lambda: alt.make_dataset(10, looks=0), "looks"),
+        (lambda: alt.make_dataset(10, epoch_spread=16), "epoch_spread"),
         (lambda: alt.specular_waveform(200.0), "inside the Jason window"),
         (lambda: alt.multi_peak_waveform(2.0, 30.0, 1.0, [40.0, 50.0], [1.0]), "same length"),
         (lambda: alt.multi_peak_waveform(2.0, 30.0, 1.0, [140.0], [1.0]), "peak_epochs"),

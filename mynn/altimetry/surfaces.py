@@ -242,9 +242,10 @@ def make_dataset(
       uniform in ``mispointing`` (degrees; a fit that assumes none reads SWH about 5 cm
       high at 0.1 degrees);
     - specular: amplitude 3-30, width sigma_p to 2 sigma_p, SWH 0;
-    - ocean_bright: an ocean waveform plus one peak 3-60 gates later, 0.5-10 x as bright;
+    - ocean_bright: an ocean waveform plus one peak 3-60 gates later (within the window),
+      0.5-10 x as bright;
     - multi_peak: an ocean (two in three) or specular nadir return plus 2-3 peaks
-      2-60 gates later, 0.3-10 x as bright;
+      2-60 gates later (within the window), 0.3-10 x as bright;
     - land: :func:`land_waveform` with amplitude 0.1-1 and its epoch spread twice as wide
       (the tracker follows land less well).
 
@@ -269,8 +270,12 @@ def make_dataset(
             f"{2 * instrument.beamwidth_deg:g}, got {mispointing!r}"
         )
     centre = instrument.tracking_gate
-    if epoch_spread < 0 or centre + 2 * epoch_spread > instrument.n_gates - 20:
-        raise ValueError(f"epoch_spread must be between 0 and a few gates, got {epoch_spread!r}")
+    if not 0 <= epoch_spread <= min(centre, instrument.n_gates - 20 - centre) / 2:
+        raise ValueError(
+            f"epoch_spread must lie between 0 and "
+            f"{min(centre, instrument.n_gates - 20 - centre) / 2:g} gates for "
+            f"{instrument.name} (land epochs spread twice as far), got {epoch_spread!r}"
+        )
     looks = instrument.looks if looks is None else looks
     rng = np.random.default_rng(rng)
     labels = np.array([CLASSES.index(c) for c in names])[np.arange(n) % len(names)]
@@ -302,13 +307,14 @@ def make_dataset(
             shape = brown_shape(gates, epoch[i], sigma_c_from_swh(swh[i], instrument), c_xi)
             clean[i] = amplitude[i] * (loss * shape + noise)
             continue
+        room = min(60.0, instrument.n_gates - 2.0 - epoch[i])  # peaks stay in the window
         if kind == "ocean_bright":
-            delays = rng.uniform(3.0, 60.0, 1)
+            delays = rng.uniform(3.0, room, 1)
             brightness = rng.uniform(0.5, 10.0, 1)
             nadir_swh = swh[i]
         else:  # multi_peak
             count = rng.integers(2, 4)
-            delays = rng.uniform(2.0, 60.0, count)
+            delays = rng.uniform(2.0, room, count)
             brightness = rng.uniform(0.3, 10.0, count)
             nadir_swh = swh[i] if rng.random() < 2 / 3 else None
             if nadir_swh is None:
