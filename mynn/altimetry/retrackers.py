@@ -168,7 +168,11 @@ def threshold_retrack(
 
 
 class LeadingEdge(NamedTuple):
-    """Leading-edge-width results, one value per waveform (gates, metres, power units)."""
+    """Leading-edge-width results, one value per waveform.
+
+    ``swh`` in metres; ``sigma_c`` and ``epoch`` (the 50 % point) in gates; ``amplitude``
+    the plateau's power (the noise floor included) and ``noise_floor``, in power units.
+    """
 
     swh: np.ndarray | float
     sigma_c: np.ndarray | float

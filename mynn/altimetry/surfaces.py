@@ -369,6 +369,7 @@ class Track:
 
     @property
     def is_water(self) -> np.ndarray:
+        """True where the nadir surface is water (the ocean or the lake)."""
         return self.surface != "land"
 
     def __len__(self) -> int:
