@@ -212,3 +212,49 @@ def test_notebook_11_cells_pass_with_the_learning_rates_it_suggests(lr, monkeypa
         exec(compile(cell, f"notebook 11, lr {lr}", "exec"), namespace)
         ran += 1
     assert ran >= 14 and namespace["LR"] == lr
+
+
+# ---------------------------------------------------------------------------- notebook 10
+def test_convolution_explorer_is_one_widget_with_the_notebook_settings():
+    pytest.importorskip("ipywidgets")
+    from mynn.plots.convolution import explore_widget
+
+    controls = explore_widget(size=6, kernel_size=3, stride=2, padding=0)
+    assert controls.kwargs == {
+        "size": 6,
+        "kernel_size": 3,
+        "stride": 2,
+        "padding": 0,
+        "transposed": False,
+    }
+    assert len(plt.get_fignums()) <= 1  # drawn once, inside the widget's output
+
+
+def test_animation_frames_carry_a_legend(tmp_path, monkeypatch):
+    from mynn.plots import convolution
+
+    frames = convolution.conv_frames(6, kernel_size=2, stride=2, padding=1)
+    labels = [
+        h.get_label()
+        for h in convolution._frame_legend_handles(
+            convolution.conv_diagram(6, kernel_size=2, stride=2, padding=1)
+        )
+    ]
+    assert {"input", "padding", "kernel", "output cells done"} <= set(labels)
+    monkeypatch.setattr(convolution, "_frame_legend_handles", lambda diagram: [])
+    bare = convolution.conv_frames(6, kernel_size=2, stride=2, padding=1)
+    assert frames[0].shape == bare[0].shape
+    assert not np.array_equal(frames[0], bare[0])  # the legend is really drawn
+    path = convolution.write_gif(frames, tmp_path / "conv.gif")
+    assert path.read_bytes().startswith(b"GIF89a")
+
+
+def test_write_gif_leaves_an_existing_file_alone_when_it_fails(tmp_path):
+    from mynn.plots import convolution
+
+    path = tmp_path / "conv.gif"
+    path.write_bytes(b"keep me")
+    with pytest.raises(ValueError):
+        convolution.write_gif([], path)
+    assert path.read_bytes() == b"keep me"
+    assert list(tmp_path.iterdir()) == [path]
