@@ -6,6 +6,7 @@ Errors are reported as one line on stderr (exit status 1), not a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -38,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--hidden", type=int, default=200, help="hidden nodes")
     train.add_argument("--lr", type=float, default=0.1, help="learning rate")
     train.add_argument("--epochs", type=int, default=5, help="passes over the training set")
-    train.add_argument("--seed", type=int, default=0, help="seed for the initial weights")
+    train.add_argument(
+        "--seed", type=int, default=0, help="seed for the initial weights (0 or more)"
+    )
+    train.add_argument(
+        "--bias", action="store_true", help="add bias nodes (the book's network has none)"
+    )
     train.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     download = commands.add_parser(
@@ -57,8 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def train_command(args: argparse.Namespace) -> int:
+    if args.seed < 0:
+        raise ValueError(f"--seed must be a whole number 0 or more, got {args.seed}")
     (train_images, train_labels), (test_images, test_labels) = datasets.load_train_test(args.data)
-    network = NeuralNetwork(784, args.hidden, 10, args.lr, seed=args.seed)
+    network = NeuralNetwork(784, args.hidden, 10, args.lr, seed=args.seed, bias=args.bias)
     print(
         f"{network} on {args.data}: {len(train_images)} training images, {len(test_images)} test images"
     )
@@ -81,10 +89,32 @@ def main(argv: list[str] | None = None) -> int:
     command = {"train": train_command, "download": download_command}[args.command]
     try:
         return command(args)
+    except BrokenPipeError:
+        # The reader of our output went away (``python -m mynn train | head -c1``): stop
+        # quietly, and keep Python from complaining when it flushes stdout at exit.
+        _silence_stdout()
+        return 1
     except (ValueError, datasets.DatasetError, OSError) as error:
         message = str(error).replace("\n", " | ")
-        print(f"error: {message}", file=sys.stderr)
+        _report(f"error: {message}")
         return 1
     except KeyboardInterrupt:
-        print("interrupted: nothing was saved", file=sys.stderr)
+        _report("interrupted: nothing was saved")
         return 130
+
+
+def _report(message: str) -> None:
+    """One line on stderr, or nowhere if stderr is missing or closed."""
+    try:
+        if sys.stderr is not None and not sys.stderr.closed:
+            print(message, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -16,9 +16,18 @@ the layer. :meth:`NeuralNetwork.train` applies that update to ONE sample, exactl
 :meth:`NeuralNetwork.train_epoch` applies the same update to every sample in turn (same
 weights, to rounding, faster), and :meth:`NeuralNetwork.train_minibatch` is a different,
 clearly separate algorithm: mean-gradient minibatch descent.
+
+The book's network has no bias nodes. ``NeuralNetwork(..., bias=True)`` adds them beside
+the faithful version (default off): a bias is a weight from an extra input fixed at 1, so
+each layer computes ``sigmoid(w @ x + b)`` and the book's rule updates ``b`` exactly as it
+updates a weight whose input is 1 (see :class:`NeuralNetwork`).
 """
 
 from __future__ import annotations
+
+import contextlib
+import functools
+import os
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -59,13 +68,9 @@ def make_targets(labels: ArrayLike, output_nodes: int = 10) -> np.ndarray:
     A single label gives a 1-D vector; an array of labels gives one row per label.
     """
     labels_array = np.asarray(labels)
-    if not np.issubdtype(labels_array.dtype, np.integer):
-        raise ValueError(f"labels must be integers, got dtype {labels_array.dtype}")
-    if labels_array.size and (labels_array.min() < 0 or labels_array.max() >= output_nodes):
-        raise ValueError(
-            f"labels must lie in 0..{output_nodes - 1} for {output_nodes} output nodes; got "
-            f"{labels_array.min()}..{labels_array.max()}"
-        )
+    if labels_array.size == 0 and labels_array.dtype == np.float64:
+        labels_array = labels_array.astype(np.int64)  # [] carries no dtype of its own
+    _check_labels(labels_array, output_nodes, "labels")
     targets = np.full(labels_array.shape + (output_nodes,), 0.01)
     np.put_along_axis(targets, labels_array[..., None], 0.99, axis=-1)
     return targets
@@ -86,6 +91,8 @@ def confusion_matrix(predicted: ArrayLike, labels: ArrayLike, n_classes: int = 1
     predicted, labels = np.asarray(predicted), np.asarray(labels)
     if predicted.shape != labels.shape:
         raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
+    _check_labels(labels, n_classes, "labels")
+    _check_labels(predicted, n_classes, "predicted")
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(matrix, (labels, predicted), 1)
     return matrix
@@ -102,6 +109,14 @@ class NeuralNetwork:
         The book's ``lr``: the step size of the gradient descent update.
     seed : int or numpy.random.Generator, optional
         Seed for the weight initialisation, for repeatable runs.
+    bias : bool, default False
+        Add bias nodes (the book's network has none). Each layer then computes
+        ``sigmoid(w @ x + b)``; the biases start at zero, so on the same seed the network
+        starts with the same weights and outputs as the faithful one, and the book's rule
+        trains them like weights whose input is always 1::
+
+            bo += lr * e_out * output * (1 - output)
+            bh += lr * e_hid * hidden * (1 - hidden)
 
     Attributes
     ----------
@@ -109,9 +124,17 @@ class NeuralNetwork:
         Weights from input to hidden layer, drawn from normal(0, input_nodes ** -0.5).
     who : ndarray, shape (output_nodes, hidden_nodes)
         Weights from hidden to output layer, drawn from normal(0, hidden_nodes ** -0.5).
+    bh, bo : ndarray of shape (hidden_nodes,) and (output_nodes,), or None
+        The hidden and output layers' biases when ``bias=True``, else None.
     lr : float
         The learning rate.
+
+    Only these attributes can be set: setting any other name (say the book's
+    ``activation_function``) raises an error rather than being silently ignored, and
+    weights set from outside are checked for shape and finite values.
     """
+
+    _SETTABLE = frozenset({"inodes", "hnodes", "onodes", "lr", "bias", "wih", "who", "bh", "bo"})
 
     def __init__(
         self,
@@ -120,6 +143,7 @@ class NeuralNetwork:
         output_nodes: int,
         learning_rate: float,
         seed: int | np.random.Generator | None = None,
+        bias: bool = False,
     ) -> None:
         for name, value in (
             ("input_nodes", input_nodes),
@@ -128,21 +152,73 @@ class NeuralNetwork:
         ):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive whole number, got {value!r}")
-        self.lr = _check_learning_rate(learning_rate)
+        if not isinstance(bias, (bool, np.bool_)):
+            raise ValueError(f"bias must be True or False, got {bias!r}")
+        self.lr = learning_rate
         self.inodes, self.hnodes, self.onodes = (
             int(input_nodes),
             int(hidden_nodes),
             int(output_nodes),
         )
-        rng = np.random.default_rng(seed)
-        self.wih = rng.normal(0.0, self.inodes**-0.5, (self.hnodes, self.inodes))
-        self.who = rng.normal(0.0, self.hnodes**-0.5, (self.onodes, self.hnodes))
+        _check_memory(self.hnodes * self.inodes + self.onodes * self.hnodes)
+        rng = _make_rng(seed)
+        try:
+            self.wih = rng.normal(0.0, self.inodes**-0.5, (self.hnodes, self.inodes))
+            self.who = rng.normal(0.0, self.hnodes**-0.5, (self.onodes, self.hnodes))
+        except MemoryError:
+            n_weights = self.hnodes * (self.inodes + self.onodes)
+            raise ValueError(
+                f"not enough free memory for {n_weights:,} weights "
+                f"({8 * n_weights / 2**30:,.1f} GiB); use fewer nodes"
+            ) from None
+        self.bias = bool(bias)
+        self.bh = np.zeros(self.hnodes) if self.bias else None
+        self.bo = np.zeros(self.onodes) if self.bias else None
 
     def __repr__(self) -> str:
         return (
             f"NeuralNetwork(input_nodes={self.inodes}, hidden_nodes={self.hnodes}, "
-            f"output_nodes={self.onodes}, learning_rate={self.lr:g})"
+            f"output_nodes={self.onodes}, learning_rate={self.lr:g}"
+            + (", bias=True)" if self.bias else ")")
         )
+
+    def __setattr__(self, name: str, value) -> None:
+        if name not in self._SETTABLE:
+            hint = (
+                " mynn's network always uses the sigmoid (mynn.network.sigmoid); for another "
+                "activation write a subclass or use mynn.gan's torch networks."
+                if "activation" in name
+                else ""
+            )
+            raise AttributeError(
+                f"NeuralNetwork has no setting {name!r}; it has only "
+                f"{', '.join(sorted(self._SETTABLE))}.{hint}"
+            )
+        if name == "lr":
+            value = _check_learning_rate(value)
+        elif name in ("wih", "who", "bh", "bo") and value is not self.__dict__.get(name):
+            value = self._check_weights(name, value)  # (an in-place update skips this)
+        object.__setattr__(self, name, value)
+
+    def _check_weights(self, name: str, value) -> np.ndarray | None:
+        """Shape and finiteness checks for weights set from outside (e.g. numpy.load)."""
+        if name in ("bh", "bo") and value is None and not self.__dict__.get("bias", False):
+            return None
+        expected = {
+            "wih": (self.hnodes, self.inodes),
+            "who": (self.onodes, self.hnodes),
+            "bh": (self.hnodes,),
+            "bo": (self.onodes,),
+        }[name]
+        if name in ("bh", "bo") and not self.bias:
+            raise ValueError(f"this network has no biases (bias=False); can't set {name}")
+        array = _as_finite_float(value, name)
+        if array.shape != expected:
+            raise ValueError(
+                f"{name} must have shape {expected} for {self!r}; got shape {array.shape}. "
+                "Were these weights saved from a network with other node counts?"
+            )
+        return array.copy()
 
     # ------------------------------------------------------------------ the book's maths
     def train(self, inputs: ArrayLike, targets: ArrayLike) -> None:
@@ -152,40 +228,64 @@ class NeuralNetwork:
         """
         x = self._check_inputs(inputs, allow_batch=False)[:, None]
         t = self._check_targets(targets, n_samples=None)[:, None]
-        hidden = sigmoid(self.wih @ x)
-        output = sigmoid(self.who @ hidden)
+        hidden_inputs = self.wih @ x
+        if self.bias:
+            hidden_inputs += self.bh[:, None]
+        hidden = sigmoid(hidden_inputs)
+        output_inputs = self.who @ hidden
+        if self.bias:
+            output_inputs += self.bo[:, None]
+        output = sigmoid(output_inputs)
         output_errors = t - output
         hidden_errors = self.who.T @ output_errors
+        output_step = self.lr * output_errors * output * (1.0 - output)
+        hidden_step = self.lr * hidden_errors * hidden * (1.0 - hidden)
         # np.dot, not @: numpy's matmul has no fast path for these (n, 1) x (1, m) products.
-        self.who += np.dot(self.lr * output_errors * output * (1.0 - output), hidden.T)
-        self.wih += np.dot(self.lr * hidden_errors * hidden * (1.0 - hidden), x.T)
+        self.who += np.dot(output_step, hidden.T)
+        self.wih += np.dot(hidden_step, x.T)
+        if self.bias:
+            self.bo += output_step[:, 0]
+            self.bh += hidden_step[:, 0]
 
     def query(self, inputs: ArrayLike) -> np.ndarray:
-        """The forward pass: sigmoid(who @ sigmoid(wih @ x)).
+        """The forward pass: sigmoid(who @ sigmoid(wih @ x)) (plus the biases, if any).
 
         A 1-D input (one sample) gives a 1-D output; a 2-D array with one sample per row
         gives one row of outputs per sample.
         """
         x = self._check_inputs(inputs, allow_batch=True)
-        hidden = sigmoid(x @ self.wih.T)
-        return sigmoid(hidden @ self.who.T)
+        hidden_inputs = x @ self.wih.T
+        if self.bias:
+            hidden_inputs += self.bh
+        output_inputs = sigmoid(hidden_inputs) @ self.who.T
+        if self.bias:
+            output_inputs += self.bo
+        return sigmoid(output_inputs)
 
     def predict(self, inputs: ArrayLike) -> np.ndarray:
         """The label the network picks: the index of the largest output (``argmax``)."""
         return np.argmax(self.query(inputs), axis=-1)
 
-    def backquery(self, targets: ArrayLike) -> np.ndarray:
+    def backquery(self, targets: ArrayLike | int) -> np.ndarray:
         """Run the network backwards (the book's back-query): from output signals to an input.
 
-        Each layer is inverted with logit(), the inverse sigmoid, and the transposed weights;
-        after each layer the signals are rescaled into 0.01..0.99 so that logit stays finite:
+        ``targets`` is a vector of output signals, or a label: ``backquery(3)`` asks with the
+        book's target vector for 3 (0.99 at position 3, 0.01 elsewhere). Each layer is
+        inverted with logit(), the inverse sigmoid, and the transposed weights (after
+        subtracting the layer's bias, if any); after each layer the signals are rescaled
+        into 0.01..0.99 so that logit stays finite:
         ``s = (s - min) / (max - min) * 0.98 + 0.01``.
+        Returns the ``input_nodes`` "image" the network has in mind.
         """
+        if isinstance(targets, (int, np.integer)) and not isinstance(targets, bool):
+            targets = make_targets(targets, self.onodes)
         t = self._check_targets(targets, n_samples=None)
         if np.any((t <= 0) | (t >= 1)):
             raise ValueError("backquery targets must lie strictly between 0 and 1 (e.g. 0.01/0.99)")
-        hidden = _rescale_open_unit(self.who.T @ logit(t))
-        return _rescale_open_unit(self.wih.T @ logit(hidden))
+        output_inputs = logit(t) - (self.bo if self.bias else 0.0)
+        hidden = _rescale_open_unit(self.who.T @ output_inputs)
+        hidden_inputs = logit(hidden) - (self.bh if self.bias else 0.0)
+        return _rescale_open_unit(self.wih.T @ hidden_inputs)
 
     # ------------------------------------------------------------------ faster paths
     def train_epoch(self, inputs: ArrayLike, targets: ArrayLike, block_size: int = 128) -> None:
@@ -203,8 +303,15 @@ class NeuralNetwork:
             wih_k @ x_k = wih_0 @ x_k + sum_{j<k} d_j (x_j . x_k),
 
         computed from one matrix product ``X @ wih_0.T`` and the block's dot products
-        ``X @ X.T``; ``wih`` itself is updated once per block with ``D.T @ X``. The small
-        hidden->output matrix ``who`` is updated after every sample, exactly as in the book.
+        ``X @ X.T``; ``wih`` itself is updated once per block with ``D.T @ X``. (With
+        biases, ``bh`` is a weight on an input fixed at 1: each dot product gains 1.) The
+        small hidden->output matrix ``who`` is updated after every sample, as in the book.
+
+        It runs with one BLAS thread (threadpoolctl, restored afterwards). The per-sample
+        loop makes many tiny BLAS calls, for which extra threads only spin and contend, and
+        even the block products are small enough that a second thread gains little on an
+        idle machine and loses many times over as soon as anything else uses the CPU
+        (``benchmarks/RESULTS.md`` has both).
         """
         if (
             isinstance(block_size, bool)
@@ -214,26 +321,32 @@ class NeuralNetwork:
             raise ValueError(f"block_size must be a positive whole number, got {block_size!r}")
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
-        lr, who = self.lr, self.who
+        lr, who, bias, bo = self.lr, self.who, self.bias, self.bo
         # The loop below is the hot path: it works in place (out=...) and with np.dot, which
         # has less per-call overhead than @ on these small vectors. Same arithmetic as train().
-        with np.errstate(over="ignore"):  # exp overflow -> inf -> sigmoid 0, the right limit
+        with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
             for start in range(0, len(x_all), block_size):
                 x_block = x_all[start : start + block_size]
                 t_block = t_all[start : start + block_size]
                 # Negated, so that each sample needs exp(-z) without a separate negation.
                 minus_hidden_inputs = np.dot(x_block, self.wih.T)
+                if bias:
+                    minus_hidden_inputs += self.bh
                 np.negative(minus_hidden_inputs, out=minus_hidden_inputs)
                 minus_lr_gram = np.dot(x_block, x_block.T)
+                if bias:
+                    minus_lr_gram += 1.0
                 minus_lr_gram *= -lr
                 deltas = np.zeros((len(x_block), self.hnodes))  # without the factor lr
                 for k, t in enumerate(t_block):
                     hidden = np.dot(minus_lr_gram[k, :k], deltas[:k])
-                    hidden += minus_hidden_inputs[k]  # = -(wih_k @ x_k)
+                    hidden += minus_hidden_inputs[k]  # = -(wih_k @ x_k + bh_k)
                     np.exp(hidden, out=hidden)
                     hidden += 1.0
-                    np.reciprocal(hidden, out=hidden)  # = sigmoid(wih_k @ x_k)
+                    np.reciprocal(hidden, out=hidden)  # = sigmoid(wih_k @ x_k + bh_k)
                     output = np.dot(who, hidden)
+                    if bias:
+                        output += bo
                     np.negative(output, out=output)
                     np.exp(output, out=output)
                     output += 1.0
@@ -243,12 +356,16 @@ class NeuralNetwork:
                     output_errors *= lr * output
                     output_errors *= 1.0 - output
                     who += np.outer(output_errors, hidden)
+                    if bias:
+                        bo += output_errors
                     delta = deltas[k]
                     np.subtract(1.0, hidden, out=delta)
                     delta *= hidden
                     delta *= hidden_errors
                 deltas *= lr
                 self.wih += np.dot(deltas.T, x_block)
+                if bias:
+                    self.bh += deltas.sum(axis=0)
 
     def train_minibatch(self, inputs: ArrayLike, targets: ArrayLike, batch_size: int = 32) -> None:
         """A DIFFERENT algorithm from the book's: minibatch descent, one epoch.
@@ -262,7 +379,8 @@ class NeuralNetwork:
         Like the book, the hidden errors are the output errors split back by the weights,
         ``who.T @ e_out``. That is the exact gradient of the squared error for ``who``
         but not quite for ``wih`` (the exact gradient would split back
-        ``e_out * o * (1 - o)``); mynn keeps the book's rule in both modes.
+        ``e_out * o * (1 - o)``); mynn keeps the book's rule in both modes. Like
+        :meth:`train_epoch` it runs with one BLAS thread.
         """
         if (
             isinstance(batch_size, bool)
@@ -272,16 +390,36 @@ class NeuralNetwork:
             raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
+        with _one_blas_thread():  # small products: see train_epoch
+            self._minibatch_epoch(x_all, t_all, batch_size)
+
+    def _minibatch_epoch(self, x_all: np.ndarray, t_all: np.ndarray, batch_size: int) -> None:
         for start in range(0, len(x_all), batch_size):
             x = x_all[start : start + batch_size]
             t = t_all[start : start + batch_size]
-            hidden = sigmoid(x @ self.wih.T)
-            output = sigmoid(hidden @ self.who.T)
+            hidden_inputs = x @ self.wih.T
+            if self.bias:
+                hidden_inputs += self.bh
+            hidden = sigmoid(hidden_inputs)
+            output_inputs = hidden @ self.who.T
+            if self.bias:
+                output_inputs += self.bo
+            output = sigmoid(output_inputs)
             output_errors = t - output
             hidden_errors = output_errors @ self.who
             step = self.lr / len(x)
-            self.who += step * ((output_errors * output * (1.0 - output)).T @ hidden)
-            self.wih += step * ((hidden_errors * hidden * (1.0 - hidden)).T @ x)
+            output_deltas = output_errors * output * (1.0 - output)
+            hidden_deltas = hidden_errors * hidden * (1.0 - hidden)
+            self.who += step * (output_deltas.T @ hidden)
+            self.wih += step * (hidden_deltas.T @ x)
+            if self.bias:
+                self.bo += step * output_deltas.sum(axis=0)
+                self.bh += step * hidden_deltas.sum(axis=0)
+
+    def weights_are_finite(self) -> bool:
+        """True when every weight (and bias) is a finite number: training has not diverged."""
+        arrays = (self.wih, self.who) + ((self.bh, self.bo) if self.bias else ())
+        return all(np.isfinite(a).all() for a in arrays)
 
     # ------------------------------------------------------------------ input checks
     def _check_inputs(
@@ -319,9 +457,56 @@ class NeuralNetwork:
         return t
 
 
+@functools.cache
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """A context in which numpy's BLAS uses one thread (threadpoolctl, restored after)."""
+    try:
+        return _blas_controller().limit(limits=1, user_api="blas")
+    except Exception:  # an exotic BLAS threadpoolctl can't drive: run as it is
+        return contextlib.nullcontext()
+
+
+def _make_rng(seed) -> np.random.Generator:
+    if isinstance(seed, np.random.Generator) or seed is None:
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(
+            f"seed must be a non-negative whole number (or a numpy Generator), got {seed!r}"
+        )
+    return np.random.default_rng(seed)
+
+
+def _check_memory(n_weights: int) -> None:
+    """Refuse, with the numbers, a network whose weights can't fit in this machine's memory."""
+    needed = 8 * n_weights
+    try:
+        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX: let numpy try
+        return
+    if needed > available:
+        raise ValueError(
+            f"a network of these sizes has {n_weights:,} weights, which need "
+            f"{needed / 2**30:,.1f} GiB of memory (and as much again to train); this machine "
+            f"has {available / 2**30:,.1f} GiB. Use fewer nodes."
+        )
+
+
 def _check_learning_rate(learning_rate: float) -> float:
+    if isinstance(learning_rate, bool):
+        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}")
     try:
         lr = float(learning_rate)
+    except OverflowError:
+        raise ValueError(
+            f"learning_rate is too large to be a float ({str(learning_rate)[:20]}...); "
+            "the book uses 0.1 to 0.3"
+        ) from None
     except (TypeError, ValueError):
         raise ValueError(f"learning_rate must be a number, got {learning_rate!r}") from None
     if not np.isfinite(lr) or lr <= 0:
@@ -329,7 +514,23 @@ def _check_learning_rate(learning_rate: float) -> float:
     return lr
 
 
+def _check_labels(labels: np.ndarray, n_classes: int, name: str) -> None:
+    """Labels must be whole numbers 0..n_classes-1 (an integer array)."""
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be whole-number class labels (an integer array); got dtype "
+            f"{labels.dtype}. Convert with .astype(int) if the values are whole numbers."
+        )
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"{name} must lie in 0..{n_classes - 1} for {n_classes} classes; got values from "
+            f"{labels.min()} to {labels.max()}"
+        )
+
+
 def _as_finite_float(values: ArrayLike, name: str) -> np.ndarray:
+    if values is None:
+        raise ValueError(f"{name} is None; pass an array of numbers")
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):

@@ -7,10 +7,22 @@ the fraction of test images whose largest output is the right label.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from mynn.datasets import load_train_test
-from mynn.network import NeuralNetwork, accuracy, make_targets, scale_inputs
+from mynn.network import (
+    NeuralNetwork,
+    _check_labels,
+    accuracy,
+    make_targets,
+    scale_inputs,
+)
+
+
+class TrainingDiverged(ValueError):
+    """The weights became NaN or infinite: the learning rate is far too large."""
 
 
 def fit(
@@ -23,29 +35,64 @@ def fit(
 ) -> NeuralNetwork:
     """Train for ``epochs`` passes over raw 0..255 images with the book's per-sample rule.
 
-    Inputs are scaled with :func:`~mynn.network.scale_inputs`, targets made with
-    :func:`~mynn.network.make_targets`. The work is done by
-    :meth:`~mynn.network.NeuralNetwork.train_epoch` on consecutive chunks (the same
-    sequence of per-sample steps), so a progress bar can follow it and Ctrl-C stops
-    between chunks with the weights in a consistent state.
+    Each chunk of ``chunk`` images is scaled with :func:`~mynn.network.scale_inputs` and
+    given targets by :func:`~mynn.network.make_targets` just before
+    :meth:`~mynn.network.NeuralNetwork.train_epoch` trains on it, so no float64 copy of
+    the whole training set is ever made (full MNIST stays in its 47 MB of uint8). The
+    sequence of per-sample steps is the book's, whatever the chunk size. A progress bar
+    can follow it, and Ctrl-C stops between chunks with the weights in a consistent state.
+
+    Everything is checked before the first update. If the weights become NaN or infinite
+    (a learning rate far too large), training stops with :class:`TrainingDiverged` and the
+    network keeps the last finite weights, those from the start of the failing chunk.
     """
     from tqdm.auto import tqdm
 
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
+        raise ValueError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
+    if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs!r}")
-    inputs, targets = scale_inputs(images), make_targets(labels, network.onodes)
-    with tqdm(total=epochs * len(inputs), unit="img", disable=not progress) as bar:
+    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
+        raise ValueError(f"chunk must be a positive whole number of images, got {chunk!r}")
+    images, labels = _check_training_data(network, images, labels)
+    show_progress = progress and _stderr_usable()
+    with tqdm(total=epochs * len(images), unit="img", disable=not show_progress) as bar:
         for epoch in range(1, epochs + 1):
             bar.set_description(f"epoch {epoch}/{epochs}")
-            for first in range(0, len(inputs), chunk):
-                network.train_epoch(inputs[first : first + chunk], targets[first : first + chunk])
-                bar.update(min(chunk, len(inputs) - first))
+            for first in range(0, len(images), chunk):
+                last = min(first + chunk, len(images))
+                before = _weights(network)
+                network.train_epoch(
+                    scale_inputs(images[first:last]),
+                    make_targets(labels[first:last], network.onodes),
+                )
+                if not network.weights_are_finite():
+                    _restore(network, before)
+                    raise TrainingDiverged(
+                        f"training diverged in epoch {epoch} between images {first} and "
+                        f"{last}: the weights became NaN or infinite with learning rate "
+                        f"{network.lr:g}. The network keeps its last finite weights; try a "
+                        "smaller learning rate (the book uses 0.1 to 0.3)."
+                    )
+                bar.update(last - first)
     return network
 
 
 def score(network: NeuralNetwork, images: np.ndarray, labels: np.ndarray) -> float:
-    """The book's performance measure: the fraction of images labelled correctly."""
-    return accuracy(network.predict(scale_inputs(images)), labels)
+    """The book's performance measure: the fraction of images labelled correctly.
+
+    ``images`` are raw 0..255 pixels (as for :func:`fit`); they are scaled in chunks.
+    """
+    images, labels = _check_training_data(network, images, labels)
+    return accuracy(predict_raw(network, images), labels)
+
+
+def predict_raw(network: NeuralNetwork, images: np.ndarray, chunk: int = 2000) -> np.ndarray:
+    """The network's labels for raw 0..255 images, scaled a chunk at a time."""
+    return np.concatenate(
+        [network.predict(scale_inputs(images[i : i + chunk])) for i in range(0, len(images), chunk)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
 
 
 def run_experiment(
@@ -54,9 +101,62 @@ def run_experiment(
     epochs: int = 5,
     data: str = "mnist-sample",
     seed: int = 0,
+    bias: bool = False,
 ) -> float:
     """Train a fresh 784-hidden-10 network with the given settings and return its test accuracy."""
     (train_images, train_labels), (test_images, test_labels) = load_train_test(data)
-    network = NeuralNetwork(784, hidden_nodes, 10, learning_rate, seed=seed)
+    network = NeuralNetwork(784, hidden_nodes, 10, learning_rate, seed=seed, bias=bias)
     fit(network, train_images, train_labels, epochs=epochs)
     return score(network, test_images, test_labels)
+
+
+def _check_training_data(network: NeuralNetwork, images, labels) -> tuple[np.ndarray, np.ndarray]:
+    """Images (n, input_nodes) of raw pixels 0..255 and n integer labels, checked up front."""
+    if images is None or labels is None:
+        raise ValueError("images and labels are both needed; got None")
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.ndim != 2 or images.shape[1] != network.inodes:
+        raise ValueError(
+            f"images must have shape (n, {network.inodes}), one image per row, for a network "
+            f"with {network.inodes} input nodes; got shape {images.shape}"
+        )
+    if labels.shape != (len(images),):
+        raise ValueError(
+            f"there must be one label per image: {len(images)} images but labels has shape "
+            f"{labels.shape}"
+        )
+    if len(images) == 0:
+        raise ValueError("there are no images to train on or score")
+    _check_labels(labels, network.onodes, "labels")
+    if images.dtype != np.uint8:  # uint8 is 0..255 by construction; check anything else
+        if not np.issubdtype(images.dtype, np.number) or images.dtype.kind == "c":
+            raise ValueError(f"images must be pixel numbers 0..255, got dtype {images.dtype}")
+        low, high = np.min(images), np.max(images)
+        if not (np.isfinite(low) and np.isfinite(high)):
+            raise ValueError("images contain NaN or infinity; expected raw pixels 0..255")
+        if low < 0 or high > 255:
+            raise ValueError(
+                f"images must be raw pixels 0..255 (fit and score scale them); got values from "
+                f"{low:g} to {high:g}"
+            )
+    return images, labels
+
+
+def _weights(network: NeuralNetwork) -> tuple[np.ndarray, ...]:
+    arrays = (network.wih, network.who) + ((network.bh, network.bo) if network.bias else ())
+    return tuple(a.copy() for a in arrays)
+
+
+def _restore(network: NeuralNetwork, weights: tuple[np.ndarray, ...]) -> None:
+    network.wih[...], network.who[...] = weights[0], weights[1]
+    if network.bias:
+        network.bh[...], network.bo[...] = weights[2], weights[3]
+
+
+def _stderr_usable() -> bool:
+    """False when stderr is missing or closed (``2>&-``, pythonw): no progress bar then."""
+    stream = sys.stderr
+    try:
+        return stream is not None and not stream.closed and stream.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        return stream is not None and not getattr(stream, "closed", True)

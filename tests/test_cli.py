@@ -76,3 +76,33 @@ def test_download_offline_is_one_clear_line(tmp_path):
 def test_unknown_command_is_rejected():
     result = run_cli("fly")
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_diverging_training_says_so_and_fails():
+    result = run_cli("train", "--lr", "1e308", "--epochs", "1", "--no-progress")
+    assert result.returncode == 1
+    assert "diverged" in result.stderr and "smaller learning rate" in result.stderr
+    assert "test accuracy" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("train", "--seed", "-1"), "--seed must be a whole number 0 or more"),
+        (("train", "--hidden", "1000000000"), "GiB of memory"),
+    ],
+)
+def test_bad_sizes_and_seeds_are_one_line(args, message):
+    result = run_cli(*args)
+    assert result.returncode == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_closed_pipes_and_missing_stderr_are_quiet():
+    command = [sys.executable, "-m", "mynn", "train", "--hidden", "20", "--epochs", "1"]
+    piped = subprocess.run(
+        " ".join(command) + " | head -c1", shell=True, capture_output=True, text=True
+    )
+    assert "BrokenPipeError" not in piped.stderr and "Exception ignored" not in piped.stderr
+    no_stderr = subprocess.run(" ".join(command) + " 2>&-", shell=True, capture_output=True)
+    assert no_stderr.returncode == 0 and b"test accuracy" in no_stderr.stdout

@@ -205,3 +205,144 @@ def test_bad_inputs_name_the_problem():
         network.train_minibatch(np.zeros((3, 784)), np.zeros((3, 10)), batch_size=0)
     with pytest.raises(ValueError, match="strictly between 0 and 1"):
         network.backquery(np.ones(10))
+
+
+# ---------------------------------------------------------------- bias nodes (beside the book)
+
+
+def test_bias_network_starts_as_the_faithful_one(digits):
+    inputs = digits[0][:5]
+    plain = mynn.NeuralNetwork(784, 30, 10, 0.1, seed=4)
+    biased = mynn.NeuralNetwork(784, 30, 10, 0.1, seed=4, bias=True)
+    np.testing.assert_array_equal(plain.wih, biased.wih)
+    np.testing.assert_array_equal(biased.bh, np.zeros(30))
+    np.testing.assert_array_equal(plain.query(inputs), biased.query(inputs))
+    assert plain.bh is None and plain.bo is None and "bias=True" in repr(biased)
+
+
+def test_bias_update_is_the_book_rule_on_an_input_fixed_at_one(digits):
+    """train() with biases is the book's rule written out by hand with bias terms."""
+    inputs, targets = digits[0][:300], digits[1][:300]
+    biased = mynn.NeuralNetwork(784, 20, 10, 0.2, seed=5, bias=True)
+    biased.bo[:] = 0.3  # start both biases away from zero to exercise them
+    biased.bh[:] = -0.2
+    # The same network written the book's way by hand, with the biases as explicit terms.
+    wih, who, bh, bo = biased.wih.copy(), biased.who.copy(), biased.bh.copy(), biased.bo.copy()
+    for x, t in zip(inputs, targets):
+        hidden = sigmoid(wih @ x + bh)
+        output = sigmoid(who @ hidden + bo)
+        e_out = t - output
+        e_hid = who.T @ e_out
+        who += 0.2 * np.outer(e_out * output * (1 - output), hidden)
+        bo += 0.2 * e_out * output * (1 - output)
+        wih += 0.2 * np.outer(e_hid * hidden * (1 - hidden), x)
+        bh += 0.2 * e_hid * hidden * (1 - hidden)
+        biased.train(x, t)
+    for mine, expected in ((biased.wih, wih), (biased.who, who), (biased.bh, bh), (biased.bo, bo)):
+        np.testing.assert_allclose(mine, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 128])
+def test_bias_train_epoch_is_the_same_per_sample_maths(digits, block_size):
+    inputs, targets = digits[0][:700], digits[1][:700]
+    slow = mynn.NeuralNetwork(784, 40, 10, 0.2, seed=6, bias=True)
+    fast = mynn.NeuralNetwork(784, 40, 10, 0.2, seed=6, bias=True)
+    for x, t in zip(inputs, targets):
+        slow.train(x, t)
+    fast.train_epoch(inputs, targets, block_size=block_size)
+    for name in ("wih", "who", "bh", "bo"):
+        np.testing.assert_allclose(getattr(fast, name), getattr(slow, name), rtol=0, atol=1e-11)
+    assert np.abs(slow.bh).max() > 1e-3  # the biases really moved
+
+
+def test_bias_minibatch_of_one_is_the_per_sample_rule(digits):
+    inputs, targets = digits[0][:100], digits[1][:100]
+    book = mynn.NeuralNetwork(784, 20, 10, 0.1, seed=7, bias=True)
+    one = mynn.NeuralNetwork(784, 20, 10, 0.1, seed=7, bias=True)
+    book.train_epoch(inputs, targets)
+    one.train_minibatch(inputs, targets, batch_size=1)
+    np.testing.assert_allclose(one.bh, book.bh, atol=1e-11)
+    np.testing.assert_allclose(one.bo, book.bo, atol=1e-11)
+
+
+def test_backquery_takes_a_label(digits):
+    network = mynn.NeuralNetwork(784, 30, 10, 0.1, seed=8)
+    network.train_epoch(*digits)
+    np.testing.assert_array_equal(network.backquery(3), network.backquery(mynn.make_targets(3)))
+    image = network.backquery(np.int64(7))
+    assert image.shape == (784,) and 0.01 - 1e-12 <= image.min() and image.max() <= 0.99 + 1e-12
+    with pytest.raises(ValueError, match="labels must lie in 0..9"):
+        network.backquery(10)
+
+
+def test_backquery_with_bias_subtracts_each_layers_bias():
+    network = mynn.NeuralNetwork(4, 3, 2, 0.1, seed=9, bias=True)
+    network.bh[:] = [0.5, -0.5, 0.1]
+    network.bo[:] = [0.2, -0.3]
+    t = np.array([0.2, 0.7])
+    hidden = network.who.T @ (logit(t) - network.bo)
+    hidden = (hidden - hidden.min()) / np.ptp(hidden) * 0.98 + 0.01
+    inputs = network.wih.T @ (logit(hidden) - network.bh)
+    expected = (inputs - inputs.min()) / np.ptp(inputs) * 0.98 + 0.01
+    np.testing.assert_allclose(network.backquery(t), expected, atol=1e-12)
+
+
+# ---------------------------------------------------------------- settings and bad values
+
+
+def test_unknown_attributes_are_refused_not_ignored():
+    network = mynn.NeuralNetwork(3, 3, 3, 0.3, seed=0)
+    with pytest.raises(AttributeError, match="always uses the sigmoid"):
+        network.activation_function = np.tanh
+    with pytest.raises(AttributeError, match="no setting 'learning_rate'"):
+        network.learning_rate = 0.2
+    network.lr = 0.2  # the real name works
+    assert network.lr == 0.2
+    with pytest.raises(ValueError, match="learning_rate must be a positive"):
+        network.lr = -1
+
+
+def test_weights_set_from_outside_are_checked():
+    network = mynn.NeuralNetwork(3, 4, 2, 0.3, seed=0)
+    network.wih = np.ones((4, 3))  # the book's way of loading: right shape, accepted
+    np.testing.assert_array_equal(network.wih, np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"wih must have shape \(4, 3\).*got shape \(3, 4\)"):
+        network.wih = np.ones((3, 4))
+    with pytest.raises(ValueError, match="who contains NaN"):
+        network.who = np.full((2, 4), np.nan)
+    with pytest.raises(ValueError, match="no biases"):
+        network.bh = np.zeros(4)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: mynn.NeuralNetwork(3, 3, 3, 10**400), "too large to be a float"),
+        (lambda: mynn.NeuralNetwork(3, 3, 3, True), "learning_rate must be a number"),
+        (lambda: mynn.NeuralNetwork(3, 3, 3, 0.1, seed=-1), "seed must be a non-negative"),
+        (lambda: mynn.NeuralNetwork(3, 3, 3, 0.1, bias="yes"), "bias must be True or False"),
+        (lambda: mynn.NeuralNetwork(784, 10**9, 10, 0.1), "GiB of memory"),
+        (lambda: mynn.NeuralNetwork(3, 3, 3, 0.1).train(None, [0.5] * 3), "inputs is None"),
+        (lambda: mynn.confusion_matrix([0, 1], [-1, 1]), "labels must lie in 0..9"),
+        (lambda: mynn.confusion_matrix([0, 10], [0, 1]), "predicted must lie in 0..9"),
+        (lambda: mynn.confusion_matrix([0.0], [1.0]), "whole-number class labels"),
+        (lambda: mynn.make_targets([1.5]), "whole-number class labels"),
+    ],
+)
+def test_bad_values_get_a_message_naming_them(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_empty_labels_make_empty_targets():
+    assert mynn.make_targets([]).shape == (0, 10)
+
+
+def test_train_epoch_runs_with_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    from mynn.network import _one_blas_thread
+
+    with _one_blas_thread():
+        inside = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert inside and all(n == 1 for n in inside)
