@@ -258,3 +258,30 @@ def test_write_gif_leaves_an_existing_file_alone_when_it_fails(tmp_path):
         convolution.write_gif([], path)
     assert path.read_bytes() == b"keep me"
     assert list(tmp_path.iterdir()) == [path]
+
+
+# ---------------------------------------------------------------------------- notebook 02
+def test_sweep_axis_is_labelled_with_the_values_tried_and_marks_rounding_decided_points():
+    from mynn.plots.mnist import plot_sweep
+
+    rates = [0.01, 0.03, 0.1, 0.3, 0.6, 1.0, 2.0]
+    ax = plot_sweep(
+        rates,
+        [0.75, 0.83, 0.88, 0.91, 0.9, 0.85, 0.6],
+        "learning rate",
+        log_x=True,
+        rounding_decides=[r > 0.6 for r in rates],
+    )
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "0.01",
+        "0.03",
+        "0.1",
+        "0.3",
+        "0.6",
+        "1",
+        "2",
+    ]
+    assert len(ax.xaxis.get_minorticklocs()) == 0  # no unlabelled 10^k clutter
+    assert ax.get_legend() is not None  # the hollow points are explained
+    with pytest.raises(ValueError, match="accuracies"):
+        plot_sweep(rates, [0.5], "learning rate")
