@@ -285,3 +285,37 @@ def test_sweep_axis_is_labelled_with_the_values_tried_and_marks_rounding_decided
     assert ax.get_legend() is not None  # the hollow points are explained
     with pytest.raises(ValueError, match="accuracies"):
         plot_sweep(rates, [0.5], "learning rate")
+
+
+# ---------------------------------------------------------------------------- the book's code
+def test_the_books_way_of_calling_runs_through_mynn_and_gives_the_same_weights():
+    """What 00_start_here and the README promise: the book's training loop, with numpy 2's
+    replacement for ``numpy.asfarray``, runs with ``from mynn import NeuralNetwork as
+    neuralNetwork`` and gives the weights of the literal transcription of the book's
+    algorithm (tests/book_reference.py) to rounding."""
+    import gzip
+
+    from book_reference import BookNetwork
+
+    from mynn import NeuralNetwork as neuralNetwork
+
+    data = Path(__file__).resolve().parent.parent / "data" / "mnist_sample_train.csv.gz"
+    with gzip.open(data, "rt") as handle:
+        training_data_list = handle.readlines()[:1000]
+    input_nodes, hidden_nodes, output_nodes, learning_rate = 784, 200, 10, 0.1
+    n = neuralNetwork(input_nodes, hidden_nodes, output_nodes, learning_rate)  # positional
+    book = BookNetwork(n.wih, n.who, n.lr)
+    for _ in range(2):  # epochs
+        for record in training_data_list:
+            all_values = record.split(",")
+            inputs = (np.asarray(all_values[1:], dtype=float) / 255.0 * 0.99) + 0.01
+            targets = np.zeros(output_nodes) + 0.01
+            targets[int(all_values[0])] = 0.99
+            n.train(inputs, targets)
+            book.train(inputs, targets)
+    assert np.max(np.abs(n.wih - book.wih)) < 1e-13
+    assert np.max(np.abs(n.who - book.who)) < 1e-13
+    outputs = n.query(inputs)
+    assert outputs.shape == (10,) and book.query(inputs).shape == (10, 1)  # the one difference
+    assert np.argmax(outputs) == np.argmax(book.query(inputs))
+    assert n.query(np.stack([inputs, inputs])).shape == (2, 10)  # a batch: one row per sample
