@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import time
 
@@ -57,7 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument(
         "--dest",
         default=None,
-        help="folder to save into (default: $MYNN_DATA_DIR or ~/.cache/mynn/<dataset>)",
+        metavar="DIR",
+        help="data folder to save into, the same as MYNN_DATA_DIR: the files go into "
+        "DIR/<dataset>/, where `MYNN_DATA_DIR=DIR python -m mynn train --data <dataset>` "
+        "finds them (default: $MYNN_DATA_DIR, else $XDG_CACHE_HOME/mynn, else ~/.cache/mynn)",
+    )
+    download.add_argument(
+        "--deadline",
+        type=float,
+        default=datasets.FILE_DEADLINE,
+        metavar="SECONDS",
+        help="give up on a mirror that takes longer than this for one file "
+        f"(default: {datasets.FILE_DEADLINE:.0f})",
     )
     return parser
 
@@ -79,8 +91,17 @@ def train_command(args: argparse.Namespace) -> int:
 
 
 def download_command(args: argparse.Namespace) -> int:
-    folder = datasets.download(args.dataset, dest=args.dest)
+    try:
+        folder = datasets.download(args.dataset, dest=args.dest, deadline=args.deadline)
+    except datasets.DownloadInterrupted as stop:
+        print(f"interrupted: {stop}", file=sys.stderr)
+        return 130
     print(f"{args.dataset}: all files present and verified in {folder}")
+    if args.dest is not None and os.environ.get("MYNN_DATA_DIR") != args.dest:
+        print(
+            f"to use them: MYNN_DATA_DIR={shlex.quote(args.dest)} python -m mynn train "
+            f"--data {args.dataset}"
+        )
     return 0
 
 
