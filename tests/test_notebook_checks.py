@@ -193,7 +193,8 @@ def _notebook_code(name: str) -> list[str]:
     return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
 
 
-@pytest.mark.parametrize("lr", [0.01, 0.1, 0.5, 1.0])
+@pytest.mark.filterwarnings("error")  # a warning would show in the reader's notebook
+@pytest.mark.parametrize("lr", [0.01, 0.1, 0.5, 1.0, 3.0])
 def test_notebook_11_cells_pass_with_the_learning_rates_it_suggests(lr, monkeypatch):
     """Run notebook 11's code with LR changed, as Things to try asks (not the 40,000-step
     Adam cell, which doesn't use LR, nor the widget, which needs a browser)."""

@@ -119,6 +119,21 @@ def coordinates_against_step(ax: Axes, path: np.ndarray, title: str | None = Non
     return ax
 
 
+DRAW_LIMIT = 1e200
+"""The farthest distance :func:`explore` draws. float64 overflows to inf at 1.8e308, and
+matplotlib's log axes fail somewhat before that; a path that gets farther is drawn up to
+there, with the last point marked and a note."""
+
+
+def drawable_steps(path: np.ndarray) -> int:
+    """How many points of a path can be drawn: up to the first one that is non-finite or
+    farther than :data:`DRAW_LIMIT` from (0, 0)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        distance = radius(path)
+        ok = np.isfinite(distance) & (distance <= DRAW_LIMIT)
+    return len(ok) if ok.all() else int(np.argmin(ok))
+
+
 def orbit(
     ax: Axes,
     path: np.ndarray,
@@ -130,12 +145,17 @@ def orbit(
 ) -> Axes:
     """A path in the (x, y) plane, its start marked, and the circle of the starting radius.
 
-    ``scheme`` colours the path with the rule's colour from :data:`SCHEME_COLOURS`.
+    ``scheme`` colours the path with the rule's colour from :data:`SCHEME_COLOURS`. A path
+    that runs off beyond :data:`DRAW_LIMIT` (or overflows) is drawn up to there and its last
+    drawn point marked with an X.
     """
     if scheme is not None:
         line_options = {"color": SCHEME_COLOURS.get(scheme), **line_options}
-    (line,) = ax.plot(path[:, 0], path[:, 1], linewidth=0.8, label=label, **line_options)
+    shown = path[: max(drawable_steps(path), 1)]
+    (line,) = ax.plot(shown[:, 0], shown[:, 1], linewidth=0.8, label=label, **line_options)
     ax.plot(*path[0], "o", color=line.get_color(), markersize=5)
+    if len(shown) < len(path):
+        ax.plot(*shown[-1], "kX", markersize=8)
     if start_circle:
         angle = np.linspace(0, 2 * np.pi, 200)
         r0 = radius(path[0])
@@ -170,9 +190,14 @@ def scheme_orbits(
 
 
 def radius_against_step(ax: Axes, paths: Mapping[str, np.ndarray]) -> Axes:
-    """Distance from the saddle against step, log scale, one line per path."""
+    """Distance from the saddle against step, log scale, one line per path.
+
+    A path that runs off beyond :data:`DRAW_LIMIT` stops there, marked with an X."""
     for name, path in paths.items():
-        ax.semilogy(radius(path), label=name, **scheme_style(name))
+        shown = radius(path[: drawable_steps(path)])
+        ax.semilogy(shown, label=name, **scheme_style(name))
+        if len(shown) < len(path):
+            ax.plot(len(shown) - 1, shown[-1], "kX", markersize=8)
     ax.set_xlabel("step")
     ax.set_ylabel("distance from (0, 0)")
     ax.legend(fontsize="small", ncol=2)
@@ -193,11 +218,6 @@ def growth_factor_curves(ax: Axes, lrs: np.ndarray, factors: Mapping[str, np.nda
 EXPLORE_MAX_STEPS = 2000
 """The explorer's largest number of steps."""
 
-DRAW_LIMIT = 1e200
-"""The farthest distance :func:`explore` draws. float64 overflows to inf at 1.8e308, and
-matplotlib's log axes fail somewhat before that; a path that gets farther is drawn up to
-there, with the last point marked and a note."""
-
 
 def explore(
     scheme: str = "simultaneous",
@@ -215,11 +235,9 @@ def explore(
     shows the growth factor's prediction r0·ρ^k, dotted.
     """
     path = games.simulate(scheme, x0, y0, lr, steps)
-    with np.errstate(invalid="ignore", over="ignore"):
-        distance = radius(path)
-        drawable = np.isfinite(distance) & (distance <= DRAW_LIMIT)
-    last = len(path) - 1 if drawable.all() else int(np.argmin(drawable)) - 1
+    last = max(drawable_steps(path) - 1, 0)
     shown = path[: last + 1]
+    distance = radius(shown)
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
     orbit(left, shown, scheme=scheme)
     left.set_title(f"{scheme}, lr = {lr:.3g}, {steps} steps", color=SCHEME_COLOURS[scheme])
@@ -241,8 +259,7 @@ def explore(
     else:
         right.set_title("Adam: not linear, no single growth factor")
     if last < steps:
-        for ax, point in ((left, shown[-1]), (right, (last, distance[last]))):
-            ax.plot(*point, "kX", markersize=9)
+        right.plot(last, distance[last], "kX", markersize=9)  # orbit() marks the left
         left.set_title(
             f"{scheme}, lr = {lr:.3g}: beyond {DRAW_LIMIT:.0e} after step {last}\n"
             f"(drawn up to there, marked X, of {steps} steps)",
