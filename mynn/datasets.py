@@ -575,7 +575,7 @@ def _fetch_from_mirrors(spec, file_name, folder, mirrors, progress, timeout, dea
 def _fetch_verified(
     url: str, target: Path, md5: str, progress: bool, timeout: float, deadline: float, limit: int
 ) -> None:
-    from tqdm.auto import tqdm
+    from mynn.progress import progress_bar
 
     start = time.monotonic()
     digest = hashlib.md5(usedforsecurity=False)
@@ -590,9 +590,7 @@ def _fetch_verified(
         read = getattr(response, "read1", response.read)  # read1: whatever has arrived
         with (
             _atomic_writer(target, verify=lambda: digest.hexdigest() == md5) as handle,
-            tqdm(
-                total=total, unit="B", unit_scale=True, desc=target.name, disable=not progress
-            ) as bar,
+            progress_bar(progress, total=total, unit="B", unit_scale=True, desc=target.name) as bar,
         ):
             while True:
                 if time.monotonic() - start > deadline:

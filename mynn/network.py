@@ -421,6 +421,26 @@ class NeuralNetwork:
         arrays = (self.wih, self.who) + ((self.bh, self.bo) if self.bias else ())
         return all(np.isfinite(a).all() for a in arrays)
 
+    # ------------------------------------------------------------------ files
+    def save(self, path, training_state=None):
+        """Save to ONE self-describing file (.npz, or .h5 for HDF5); see :func:`mynn.storage.save`.
+
+        Load it back with ``mynn.load(path)``. Returns the path written.
+        """
+        from mynn.storage import save  # imported here: mynn.storage imports this module
+
+        return save(self, path, training_state=training_state)
+
+    def save_book_weights(self, directory):
+        """Write the book's ``saved_wih.npy`` and ``saved_who.npy`` into ``directory``.
+
+        See :func:`mynn.storage.save_book_weights`; read them back with
+        ``mynn.load_book_weights``. Returns the two paths.
+        """
+        from mynn.storage import save_book_weights
+
+        return save_book_weights(self, directory)
+
     # ------------------------------------------------------------------ input checks
     def _check_inputs(
         self, inputs: ArrayLike, allow_batch: bool, force_batch: bool = False
