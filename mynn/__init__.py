@@ -13,6 +13,7 @@ from mynn.network import (
     scale_inputs,
     sigmoid,
 )
+from mynn.storage import export_onnx, load, load_book_weights
 
 __all__ = [
     "datasets",
@@ -22,5 +23,8 @@ __all__ = [
     "make_targets",
     "scale_inputs",
     "sigmoid",
+    "load",
+    "load_book_weights",
+    "export_onnx",
 ]
 __version__ = "0.1.0"

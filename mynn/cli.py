@@ -1,4 +1,4 @@
-"""The command line: ``python -m mynn train`` and ``python -m mynn download``.
+"""The command line: ``python -m mynn train``, ``evaluate``, ``predict`` and ``download``.
 
 Errors are reported as one line on stderr (exit status 1), not a traceback.
 """
@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import time
 
+import numpy as np
+
 from mynn import datasets
-from mynn.network import NeuralNetwork
-from mynn.training import fit, score
+from mynn.network import NeuralNetwork, confusion_matrix
+from mynn.training import fit, predict_raw, score
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,7 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--hidden", type=int, default=200, help="hidden nodes")
     train.add_argument("--lr", type=float, default=0.1, help="learning rate")
-    train.add_argument("--epochs", type=int, default=5, help="passes over the training set")
+    train.add_argument(
+        "--epochs",
+        type=int,
+        default=argparse.SUPPRESS,
+        help="passes over the training set (default: 5; with --resume: the run's total, "
+        "as it was started)",
+    )
     train.add_argument(
         "--seed", type=int, default=0, help="seed for the initial weights (0 or more)"
     )
@@ -46,6 +55,50 @@ def build_parser() -> argparse.ArgumentParser:
         "--bias", action="store_true", help="add bias nodes (the book's network has none)"
     )
     train.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    train.add_argument(
+        "--save",
+        metavar="FILE",
+        default=None,
+        help="save the network with where training stands to FILE (.npz, or .h5 for HDF5) "
+        "after each epoch, on Ctrl-C and at the end; continue it later with --resume FILE",
+    )
+    train.add_argument(
+        "--resume",
+        metavar="FILE",
+        default=None,
+        help="continue the run saved in FILE (its network and settings; --hidden, --lr, "
+        "--seed and --bias are not used), on the same --data; saves back into FILE "
+        "unless --save names another file",
+    )
+    train.add_argument(
+        "--checkpoint-every",
+        metavar="N",
+        type=int,
+        default=None,
+        help="with --save/--resume: save every N images as well as at each epoch's end",
+    )
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="load a saved network and print its test accuracy and confusion matrix",
+        description="Load a network saved by `train --save` or network.save() (.npz or "
+        ".h5), or the book's saved_wih.npy and saved_who.npy (give their folder), and "
+        "score it on a test set.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    evaluate.add_argument(
+        "--weights",
+        metavar="FILE",
+        required=True,
+        help="the saved network: a .npz or .h5 file, or a folder holding the book's "
+        "saved_wih.npy and saved_who.npy",
+    )
+    evaluate.add_argument(
+        "--data",
+        choices=datasets.DATA_CHOICES,
+        default="mnist-sample",
+        help="whose test images to score it on",
+    )
 
     download = commands.add_parser(
         "download",
@@ -57,7 +110,36 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument(
         "--dest",
         default=None,
-        help="folder to save into (default: $MYNN_DATA_DIR or ~/.cache/mynn/<dataset>)",
+        metavar="DIR",
+        help="data folder to save into, the same as MYNN_DATA_DIR: the files go into "
+        "DIR/<dataset>/, where `MYNN_DATA_DIR=DIR python -m mynn train --data <dataset>` "
+        "finds them (default: $MYNN_DATA_DIR, else $XDG_CACHE_HOME/mynn, else ~/.cache/mynn)",
+    )
+    download.add_argument(
+        "--deadline",
+        type=float,
+        default=datasets.FILE_DEADLINE,
+        metavar="SECONDS",
+        help="give up on a mirror that takes longer than this for one file "
+        f"(default: {datasets.FILE_DEADLINE:.0f})",
+    )
+
+    predict = commands.add_parser(
+        "predict",
+        help="read images of handwritten digits and print the network's answer for each",
+        description="Prepare each picture as MNIST digits were made (invert dark-on-light, "
+        "remove the paper, crop, scale to 20 px, centre by mass) and print the digit the "
+        "network picks with its output for that digit (0..1). Without --weights a network "
+        "is first trained on the bundled MNIST sample (784-200-10, lr 0.1, 5 epochs, seed 0).",
+    )
+    predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, ... files")
+    predict.add_argument(
+        "--weights", default=None, metavar="FILE", help="a network saved by mynn.save"
+    )
+    predict.add_argument(
+        "--naive",
+        action="store_true",
+        help="the book's loading instead: resize the whole picture to 28 x 28 and invert",
     )
     return parser
 
@@ -65,28 +147,155 @@ def build_parser() -> argparse.ArgumentParser:
 def train_command(args: argparse.Namespace) -> int:
     if args.seed < 0:
         raise ValueError(f"--seed must be a whole number 0 or more, got {args.seed}")
+    if args.checkpoint_every is not None and args.save is None and args.resume is None:
+        raise ValueError("--checkpoint-every needs --save FILE (or --resume FILE), where to save")
+    state = None
+    if args.resume is not None:
+        from mynn.storage import load_checkpoint
+
+        network, state = load_checkpoint(args.resume)
+        if state is None:
+            raise ValueError(
+                f"{args.resume}: a saved network without a training state; --resume continues "
+                "a run saved by train --save"
+            )
     (train_images, train_labels), (test_images, test_labels) = datasets.load_train_test(args.data)
-    network = NeuralNetwork(784, args.hidden, 10, args.lr, seed=args.seed, bias=args.bias)
+    epochs = getattr(args, "epochs", state.epochs if state is not None else 5)
+    save = args.save if args.save is not None else args.resume
+    if state is None:
+        network = NeuralNetwork(784, args.hidden, 10, args.lr, seed=args.seed, bias=args.bias)
     print(
         f"{network} on {args.data}: {len(train_images)} training images, {len(test_images)} test images"
     )
+    if state is not None:
+        within = f", and {state.position} images of the next," if state.position else ""
+        print(f"resuming {args.resume}: {state.epochs_done} of {epochs} epochs{within} done")
     start = time.perf_counter()
-    fit(network, train_images, train_labels, epochs=args.epochs, progress=not args.no_progress)
-    epochs = f"{args.epochs} epoch{'' if args.epochs == 1 else 's'}"
-    print(f"trained {epochs} in {time.perf_counter() - start:.1f} s")
+    try:
+        fit(
+            network,
+            train_images,
+            train_labels,
+            epochs=epochs,
+            progress=not args.no_progress,
+            checkpoint=save,
+            checkpoint_every=args.checkpoint_every,
+            resume=args.resume,
+        )
+    except KeyboardInterrupt as interrupt:
+        if save is None:
+            raise
+        raise KeyboardInterrupt(
+            f"{interrupt}; continue with: python -m mynn train --resume {save}"
+            + ("" if args.data == "mnist-sample" else f" --data {args.data}")
+        ) from None
+    done = epochs - (state.epochs_done if state is not None else 0)
+    print(f"trained {done} epoch{'' if done == 1 else 's'} in {time.perf_counter() - start:.1f} s")
     print(f"test accuracy: {score(network, test_images, test_labels):.4f}")
+    if save is not None:
+        print(f"saved to {save} (python -m mynn evaluate --weights {save})")
+    return 0
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mynn import storage
+
+    weights = Path(args.weights)
+    if weights.is_dir():
+        wih, who = (weights / name for name in storage.BOOK_FILES)
+        # The book's files hold no learning rate; scoring doesn't use one.
+        network = storage.load_book_weights(wih, who, learning_rate=0.1)
+    else:
+        network = storage.load(weights)
+    if (network.inodes, network.onodes) != (784, 10):
+        raise ValueError(
+            f"{weights}: holds a {network.inodes}-{network.hnodes}-{network.onodes} network; "
+            "evaluate scores 28 x 28 images in 10 classes, which needs 784 inputs and 10 outputs"
+        )
+    test_images, test_labels = datasets.load_train_test(args.data)[1]
+    predicted = predict_raw(network, test_images)
+    matrix = confusion_matrix(predicted, test_labels)
+    kind = f"{network.inodes}-{network.hnodes}-{network.onodes}" + (
+        " network with biases" if network.bias else " network"
+    )
+    print(f"{weights}: a {kind}, scored on {len(test_labels)} {args.data} test images")
+    print(f"test accuracy: {(predicted == test_labels).mean():.4f}")
+    print("confusion matrix (rows: the true label, columns: the network's answer)")
+    width = max(4, len(str(matrix.max())) + 1)
+    print("true" + "".join(f"{label:>{width}}" for label in range(10)))
+    for label, row in enumerate(matrix):
+        print(f"{label:>4}" + "".join(f"{count:>{width}}" for count in row))
+    if args.data == "fashion-mnist":
+        names = ", ".join(f"{i} {name}" for i, name in enumerate(datasets.FASHION_MNIST_CLASSES))
+        print(f"classes: {names}")
     return 0
 
 
 def download_command(args: argparse.Namespace) -> int:
-    folder = datasets.download(args.dataset, dest=args.dest)
+    try:
+        folder = datasets.download(args.dataset, dest=args.dest, deadline=args.deadline)
+    except datasets.DownloadInterrupted as stop:
+        print(f"interrupted: {stop}", file=sys.stderr)
+        return 130
     print(f"{args.dataset}: all files present and verified in {folder}")
+    if args.dest is not None and os.environ.get("MYNN_DATA_DIR") != args.dest:
+        print(
+            f"to use them: MYNN_DATA_DIR={shlex.quote(args.dest)} python -m mynn train "
+            f"--data {args.dataset}"
+        )
     return 0
+
+
+def predict_command(args: argparse.Namespace) -> int:
+    from mynn import images
+
+    if args.weights is not None:
+        from mynn.storage import load
+
+        network = load(args.weights)
+        if (network.inodes, network.onodes) != (784, 10):
+            raise ValueError(
+                f"{args.weights} holds a network with {network.inodes} inputs and "
+                f"{network.onodes} outputs; reading digits needs 784 inputs and 10 outputs"
+            )
+        print(f"{network} from {args.weights}")
+    else:
+        network = NeuralNetwork(784, 200, 10, 0.1, seed=0)
+        print(
+            f"no --weights given: training {network} on the bundled MNIST sample first "
+            "(5 epochs, seed 0)"
+        )
+        train_images, train_labels = datasets.load_mnist("train")
+        fit(network, train_images, train_labels, epochs=5)
+    prepare = images.naive_digit if args.naive else images.prepare_digit
+    failed = 0
+    for path in args.images:
+        try:
+            inputs = prepare(path)
+        except (ValueError, OSError) as error:
+            failed += 1
+            message = str(error).replace("\n", " | ")
+            where = "" if message.startswith(str(path)) else f"{path}: "
+            _report(f"{where}error: {message}")
+            continue
+        outputs = network.query(inputs)
+        first, second = np.argsort(outputs)[::-1][:2]
+        print(
+            f"{path}: {first} (output {outputs[first]:.2f}; next {second} at {outputs[second]:.2f})"
+        )
+    return 1 if failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = {"train": train_command, "download": download_command}[args.command]
+    command = {
+        "train": train_command,
+        "evaluate": evaluate_command,
+        "download": download_command,
+        "predict": predict_command,
+    }[args.command]
     try:
         return command(args)
     except BrokenPipeError:
@@ -98,8 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         message = str(error).replace("\n", " | ")
         _report(f"error: {message}")
         return 1
-    except KeyboardInterrupt:
-        _report("interrupted: nothing was saved")
+    except KeyboardInterrupt as interrupt:
+        _report(str(interrupt) if interrupt.args else "interrupted: nothing was saved")
         return 130
 
 

@@ -14,15 +14,21 @@ published checksums.
 from __future__ import annotations
 
 import contextlib
+import glob
 import gzip
 import hashlib
+import http.client
 import io
+import math
 import os
-import tempfile
+import re
+import secrets
+import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,40 +54,31 @@ def read_csv(path: str | os.PathLike, n_pixels: int = PIXELS) -> tuple[np.ndarra
     """Read the book's CSV format: ``label,pixel_1,...,pixel_n`` per line, no header.
 
     Plain text or gzip (``.gz``). Returns ``(images, labels)``: uint8 array of shape
-    (n, n_pixels) and int64 array of shape (n,).
+    (n, n_pixels) and int64 array of shape (n,). Every line is data: there are no header,
+    comment (``#``) or blank lines, values are separated by commas, and every value is a
+    whole number (labels 0 or more, pixels 0..255).
 
     Raises
     ------
     DatasetError
-        For a header row, a blank line, a line with the wrong number of values, a value
-        that isn't a whole number, or a value outside 0..255 (naming the line).
+        For a header row, a comment or blank line, another separator (tabs, semicolons),
+        a line with the wrong number of values, a value that isn't a whole number (such as
+        ``5.0``), or a value outside its range, naming the line and what was found there.
     """
     path = Path(path)
-    lines = _read_text(path).splitlines()
+    # Lines end at "\n" (or "\r\n") only, so line numbers are the ones an editor shows.
+    lines = [line.removesuffix("\r") for line in _read_text(path).split("\n")]
     if lines and lines[-1] == "":
         lines.pop()
     if not lines:
         raise DatasetError(f"{path}: the file is empty; expected one image per line")
-    first = lines[0].split(",", 1)[0].strip()
-    if not _is_integer(first):
-        raise DatasetError(
-            f"{path}: line 1 starts with {first!r}, which looks like a header row; the book's "
-            "format has no header: delete the first line"
-        )
     expected = n_pixels + 1
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            raise DatasetError(f"{path}: line {number} is blank; remove blank lines")
-        columns = line.count(",") + 1
-        if columns != expected:
-            raise DatasetError(
-                f"{path}: line {number} has {columns} values, expected {expected} "
-                f"(a label then {n_pixels} pixels)"
-            )
+        _check_csv_line(path, number, line, expected)
     try:
-        table = np.loadtxt(lines, delimiter=",", dtype=np.int64, ndmin=2)
-    except ValueError as error:
-        raise DatasetError(f"{path}: not all values are whole numbers ({error})") from None
+        table = np.loadtxt(lines, delimiter=",", dtype=np.int64, ndmin=2, comments=None)
+    except (ValueError, OverflowError):
+        raise DatasetError(_first_bad_value(path, lines)) from None
     bad_rows = np.flatnonzero(np.any((table[:, 1:] < 0) | (table[:, 1:] > 255), axis=1))
     if bad_rows.size:
         raise DatasetError(f"{path}: line {bad_rows[0] + 1} has pixel values outside 0..255")
@@ -90,20 +87,117 @@ def read_csv(path: str | os.PathLike, n_pixels: int = PIXELS) -> tuple[np.ndarra
     return table[:, 1:].astype(np.uint8), table[:, 0].copy()
 
 
-def write_csv(path: str | os.PathLike, images: ArrayLike, labels: ArrayLike) -> None:
-    """Write images and labels in the book's CSV format (gzip when the name ends in .gz).
+def _check_csv_line(path: Path, number: int, line: str, expected: int) -> None:
+    """Refuse a line that cannot be one image: blank, a comment, a header, a wrong count."""
+    if not line.strip():
+        raise DatasetError(f"{path}: line {number} is blank; remove blank lines")
+    if line.lstrip().startswith("#"):
+        raise DatasetError(
+            f"{path}: line {number} starts with '#' ({_excerpt(line)}); the book's format has no "
+            "comment lines: delete it"
+        )
+    first = line.split(",", 1)[0].strip()
+    if number == 1 and any(c.isalpha() for c in first) and not _is_number(first):
+        raise DatasetError(
+            f"{path}: line 1 starts with {_excerpt(first)}, which looks like a header row; the "
+            "book's format has no header: delete the first line"
+        )
+    columns = line.count(",") + 1
+    if columns == expected:
+        return
+    if columns == 1:
+        for separator, name in (("\t", "tabs"), (";", "semicolons"), (" ", "spaces")):
+            if separator in line.strip():
+                raise DatasetError(
+                    f"{path}: line {number} has no commas; its values are separated by {name} "
+                    f"({_excerpt(line)}); the book's format separates them with commas"
+                )
+    raise DatasetError(
+        f"{path}: line {number} has {columns} values, expected {expected} "
+        f"(a label then {expected - 1} pixels)"
+    )
 
-    The file is written to a temporary name and renamed into place, so an existing file
-    is never left half-written. Gzip output is byte-for-byte repeatable (no timestamp).
-    """
-    images, labels = np.asarray(images), np.asarray(labels)
+
+def _first_bad_value(path: Path, lines: list[str]) -> str:
+    """Describe the first value numpy could not read as a whole number."""
+    for number, line in enumerate(lines, start=1):
+        for column, value in enumerate(line.split(","), start=1):
+            text = value.strip()
+            if _is_integer(text):
+                if abs(int(text)) < 2**63:
+                    continue
+                found = "a number too large for any label or pixel"
+            elif _is_number(text):
+                found = "a decimal number"
+            elif not text:
+                found = "empty"
+            else:
+                found = "not a number"
+            what = "the label" if column == 1 else f"value {column}"
+            hint = (
+                "; pixels scaled to 0..1 must be scaled back to whole numbers 0..255 first"
+                if found == "a decimal number"
+                else ""
+            )
+            return (
+                f"{path}: line {number}, {what} is {_excerpt(value)} ({found}); the book's format "
+                f"holds whole numbers only (label 0 or more, pixels 0..255){hint}"
+            )
+    return f"{path}: not all values are whole numbers"  # pragma: no cover - numpy agreed
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    """``text`` quoted, cut to ``width`` characters so a 1,500-character line stays short."""
+    if len(text) <= width:
+        return repr(text)
+    return repr(text[:width]) + f"... ({len(text)} characters)"
+
+
+def _check_images_and_labels(images: np.ndarray, labels: np.ndarray) -> None:
+    """Refuse exactly what :func:`read_csv` would refuse after :func:`write_csv`."""
     if images.ndim != 2 or labels.shape != (len(images),):
         raise ValueError(
             f"expected images of shape (n, pixels) and labels of shape (n,); got {images.shape} "
             f"and {labels.shape}"
         )
-    if images.size and (images.min() < 0 or images.max() > 255):
-        raise ValueError("pixel values must lie in 0..255")
+    if len(images) == 0 or images.shape[1] == 0:
+        raise ValueError(
+            f"there is nothing to write: images have shape {images.shape}; give at least one "
+            "image of at least one pixel"
+        )
+    for name, array in (("images", images), ("labels", labels)):
+        if not np.issubdtype(array.dtype, np.integer):
+            fix = (
+                "; if the pixels were scaled to 0..1, scale them back first: "
+                "(images * 255).round().astype(np.uint8)"
+                if name == "images"
+                else "; labels are the digits 0..9 as integers: labels.astype(np.int64) if "
+                "they are whole"
+            )
+            raise ValueError(
+                f"{name} must hold whole numbers (an integer dtype such as uint8), got dtype "
+                f"{array.dtype}{fix}"
+            )
+    if images.min() < 0 or images.max() > 255:
+        raise ValueError(
+            f"pixel values must lie in 0..255, got {images.min()}..{images.max()}; the book's "
+            "format stores each pixel as a whole number 0..255"
+        )
+    if labels.min() < 0:
+        raise ValueError(f"labels must be 0 or more, got {labels.min()}")
+
+
+def write_csv(path: str | os.PathLike, images: ArrayLike, labels: ArrayLike) -> None:
+    """Write images and labels in the book's CSV format (gzip when the name ends in .gz).
+
+    Refuses exactly what :func:`read_csv` refuses: images must be whole numbers 0..255
+    (an integer dtype, so scaled 0.01..1.0 pixels are not silently rounded to 0), labels
+    whole numbers 0 or more, at least one image. The file is written to a temporary name
+    and renamed into place, so an existing file is never left half-written. Gzip output
+    is byte-for-byte repeatable (no timestamp).
+    """
+    images, labels = np.asarray(images), np.asarray(labels)
+    _check_images_and_labels(images, labels)
     table = np.column_stack([labels.astype(np.int64), images.astype(np.int64)])
     text = io.StringIO()
     np.savetxt(text, table, fmt="%d", delimiter=",")
@@ -144,11 +238,21 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise DatasetError(f"{path}: IDX header is cut short")
     shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = _IDX_DTYPES[raw[2]]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(raw) - header != expected:
+    if math.prod(d for d in shape if d) * dtype.itemsize >= 2**62:
+        # numpy refuses such a shape even when a 0 makes the array empty
         raise DatasetError(
-            f"{path}: IDX header promises shape {shape} ({expected} bytes) but the file holds "
-            f"{len(raw) - header} bytes; the file is truncated or corrupt: download it again"
+            f"{path}: IDX header gives dimensions {shape}, an impossibly large array; the file "
+            "is corrupt or not an IDX file: delete it and download it again"
+        )
+    expected = math.prod(shape) * dtype.itemsize  # Python ints: no overflow, however large
+    if len(raw) - header != expected:
+        promised = (
+            f"{expected:,} bytes" if expected < 2**63 else "an impossibly large number of bytes"
+        )
+        raise DatasetError(
+            f"{path}: IDX header promises shape {shape} ({promised}) but the file holds "
+            f"{len(raw) - header:,} bytes; the file is truncated or corrupt: delete it and "
+            "download it again"
         )
     return (
         np.frombuffer(raw, dtype=dtype, offset=header)
@@ -159,9 +263,21 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
 
 def _load_idx_pair(images_path: Path, labels_path: Path) -> tuple[np.ndarray, np.ndarray]:
     images, labels = read_idx(images_path), read_idx(labels_path)
+    for path, array, what in ((images_path, images, "pixels"), (labels_path, labels, "labels")):
+        if array.dtype != np.uint8:
+            raise DatasetError(
+                f"{path}: IDX data of type {array.dtype}, but MNIST-style {what} are unsigned "
+                "bytes (type code 0x08); converting would change the values: this is not an "
+                "MNIST or Fashion-MNIST file, delete it and download it again"
+            )
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
         raise DatasetError(
             f"{images_path} and {labels_path} don't match: shapes {images.shape} and {labels.shape}"
+        )
+    if labels.size and labels.max() > 9:
+        raise DatasetError(
+            f"{labels_path}: labels go up to {labels.max()}, but MNIST and Fashion-MNIST have 10 "
+            "classes, 0..9: this is not their label file, delete it and download it again"
         )
     return images.reshape(len(images), -1).astype(np.uint8), labels.astype(np.int64)
 
@@ -177,6 +293,7 @@ class RemoteDataset:
     mirrors: tuple[str, ...]
     md5: dict[str, str]  # file name -> published MD5 of the file as served
     files: dict[str, tuple[str, str]]  # split -> (images file, labels file)
+    sizes: dict[str, int] = field(default_factory=dict)  # file name -> published size in bytes
 
 
 MNIST = RemoteDataset(
@@ -196,6 +313,13 @@ MNIST = RemoteDataset(
         "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
         "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
     },
+    # The sizes LeCun's MNIST page lists for each file.
+    sizes={
+        "train-images-idx3-ubyte.gz": 9_912_422,
+        "train-labels-idx1-ubyte.gz": 28_881,
+        "t10k-images-idx3-ubyte.gz": 1_648_877,
+        "t10k-labels-idx1-ubyte.gz": 4_542,
+    },
 )
 
 FASHION_MNIST = RemoteDataset(
@@ -211,6 +335,13 @@ FASHION_MNIST = RemoteDataset(
         "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
     },
     files=MNIST.files,
+    # Zalando's files as served (Debian's recompressed copies are 23-24 bytes shorter).
+    sizes={
+        "train-images-idx3-ubyte.gz": 26_421_880,
+        "train-labels-idx1-ubyte.gz": 29_515,
+        "t10k-images-idx3-ubyte.gz": 4_422_102,
+        "t10k-labels-idx1-ubyte.gz": 5_148,
+    },
 )
 
 DATASETS = {MNIST.name: MNIST, FASHION_MNIST.name: FASHION_MNIST}
@@ -222,11 +353,33 @@ FASHION_MNIST_CLASSES = (
 
 
 def data_dir() -> Path:
-    """Where downloaded data is kept: ``$MYNN_DATA_DIR``, else ``~/.cache/mynn``."""
+    """The data folder: ``$MYNN_DATA_DIR``, else ``$XDG_CACHE_HOME/mynn``, else ``~/.cache/mynn``.
+
+    Each dataset lives in a folder of its own inside it (``<data folder>/mnist/``);
+    ``python -m mynn download --dest D`` means the same as ``MYNN_DATA_DIR=D``.
+
+    Raises
+    ------
+    DatasetError
+        If none of these is set and there is no home directory (HOME unset and a user id
+        without a passwd entry, as in ``docker run --user 4242``): set MYNN_DATA_DIR.
+    """
     if os.environ.get("MYNN_DATA_DIR"):
         return Path(os.environ["MYNN_DATA_DIR"]).expanduser()
-    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(cache) / "mynn"
+    cache = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(cache):  # the XDG rules: a relative path is ignored
+        return Path(cache) / "mynn"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):
+        home = None
+    if home is None or not str(home).strip() or str(home) == "~":
+        raise DatasetError(
+            "there is no home directory to keep downloaded data in (HOME is unset and this "
+            "user has no home in the passwd database); set MYNN_DATA_DIR to a writable folder, "
+            "e.g. MYNN_DATA_DIR=/tmp/mynn-data"
+        )
+    return home / ".cache" / "mynn"
 
 
 def load_mnist(split: str = "train", source: str = "sample") -> tuple[np.ndarray, np.ndarray]:
@@ -255,7 +408,8 @@ def load_mnist(split: str = "train", source: str = "sample") -> tuple[np.ndarray
     if not (folder / images_file).exists() or not (folder / labels_file).exists():
         raise DatasetError(
             f"full MNIST is not in {folder}; download it first with `python -m mynn download "
-            "mnist` (about 11 MB), or use the bundled sample (--data mnist-sample)"
+            "mnist` (about 11 MB; if you downloaded it with --dest DIR, set MYNN_DATA_DIR=DIR), "
+            "or use the bundled sample (--data mnist-sample)"
         )
     return _load_idx_pair(folder / images_file, folder / labels_file)
 
@@ -269,7 +423,8 @@ def load_fashion_mnist(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     """
     _check_choice("split", split, ("train", "test"))
     images_file, labels_file = FASHION_MNIST.files[split]
-    for folder in (DEBIAN_FASHION_MNIST_DIR, data_dir() / FASHION_MNIST.name):
+    for folder in (DEBIAN_FASHION_MNIST_DIR, None):
+        folder = folder or data_dir() / FASHION_MNIST.name  # only asked for when needed
         if (folder / images_file).exists() and (folder / labels_file).exists():
             return _load_idx_pair(folder / images_file, folder / labels_file)
     raise DatasetError(
@@ -297,65 +452,189 @@ def load_train_test(
 # --------------------------------------------------------------------------- downloads
 
 
+#: A file whose size the dataset table doesn't give is cut off beyond this many bytes.
+UNKNOWN_SIZE_CAP = 256 * 2**20
+
+#: Seconds one file's download may take, from the request to the last byte.
+FILE_DEADLINE = 900.0
+
+
+class DownloadInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`download`. It is a KeyboardInterrupt, and says what was kept:
+    ``kept`` are the verified files in ``folder``; ``missing`` the ones still to fetch."""
+
+    def __init__(self, folder: Path, kept: Sequence[str], missing: Sequence[str]):
+        self.folder, self.kept, self.missing = folder, tuple(kept), tuple(missing)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if self.kept:
+            kept = (
+                f"kept {len(self.kept)} verified file{'s' if len(self.kept) != 1 else ''} in "
+                f"{self.folder} ({', '.join(self.kept)})"
+            )
+        else:
+            kept = f"no file was complete yet, nothing was added to {self.folder}"
+        rest = (
+            f"Run the same command again to fetch the other {len(self.missing)}"
+            if self.missing
+            else "All files were already verified"
+        )
+        return f"{kept}; no half-written file was left. {rest}"
+
+
 def download(
     dataset: str | RemoteDataset = "mnist",
     dest: str | os.PathLike | None = None,
     mirrors: Sequence[str] | None = None,
     progress: bool = True,
     timeout: float = 30.0,
+    deadline: float = FILE_DEADLINE,
 ) -> Path:
     """Download a dataset's IDX files, verifying each against its published MD5.
 
-    Mirrors are tried in turn for each file. A file is written to a temporary name in the
-    destination folder and renamed into place only once its checksum matches, so an
-    interrupted or corrupt download never leaves a half file behind. Files already present
-    with the right checksum are kept. Returns the folder.
+    Files go into ``<dest>/<dataset name>/``, where ``dest`` is the data folder (the same
+    meaning as ``$MYNN_DATA_DIR``; default :func:`data_dir`), so that the loaders find
+    them with ``MYNN_DATA_DIR=dest``. Mirrors are tried in turn for each file; a mirror
+    that refuses, sends a malformed reply, sends more bytes than the file can have (its
+    published size plus a margin), takes longer than ``deadline`` seconds for one file,
+    or sends a file whose checksum differs counts as failed, and the next one is tried. A
+    file is written to a temporary name in the folder and renamed into place only once its
+    checksum matches, so an interrupted or corrupt download never leaves a half file
+    behind; temporary files left by a killed run are removed by the next one. Files
+    already present with the right checksum are kept. Returns the dataset's folder.
+
+    Parameters
+    ----------
+    timeout : float
+        Seconds to wait for the connection and for each piece of data.
+    deadline : float
+        Seconds one file may take in all (checked between pieces, so it can overrun by up
+        to ``timeout``).
+
+    Raises
+    ------
+    DatasetError
+        If a file could not be fetched from any mirror (listing why for each).
+    DownloadInterrupted
+        On Ctrl-C, saying which verified files were kept.
     """
     spec = DATASETS.get(dataset) if isinstance(dataset, str) else dataset
     if spec is None:
         raise ValueError(f"unknown dataset {dataset!r}; choose one of {sorted(DATASETS)}")
-    folder = Path(dest) if dest is not None else data_dir() / spec.name
-    folder.mkdir(parents=True, exist_ok=True)
+    if dest is not None and not str(dest).strip():
+        raise ValueError(
+            "the destination folder is empty (''); give the data folder to save into (the "
+            "files go into DEST/<dataset>/), or leave it out to use $MYNN_DATA_DIR or "
+            "~/.cache/mynn"
+        )
+    for name, value in (("timeout", timeout), ("deadline", deadline)):
+        if not isinstance(value, int | float) or not 0 < value < math.inf:
+            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+    folder = (Path(dest).expanduser() if dest is not None else data_dir()) / spec.name
     mirrors = tuple(mirrors) if mirrors is not None else spec.mirrors
-    for file_name, md5 in spec.md5.items():
-        target = folder / file_name
-        if target.exists() and _md5(target.read_bytes()) == md5:
-            continue
-        failures = []
-        for mirror in mirrors:
-            url = mirror.rstrip("/") + "/" + file_name
-            try:
-                _fetch_verified(url, target, md5, progress, timeout)
-                break
-            except (urllib.error.URLError, OSError, DatasetError) as error:
-                failures.append(f"  {url}: {getattr(error, 'reason', error)}")
-        else:
-            raise DatasetError(
-                f"could not download {file_name} from any mirror:\n"
-                + "\n".join(failures)
-                + f"\nCheck your internet connection, or copy the file into {folder} by hand."
-            )
+    kept: list[str] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_parts(folder, spec.md5, older_than=deadline + timeout)
+        for file_name, md5 in spec.md5.items():
+            target = folder / file_name
+            if not (target.exists() and _md5(target.read_bytes()) == md5):
+                _fetch_from_mirrors(spec, file_name, folder, mirrors, progress, timeout, deadline)
+            kept.append(file_name)
+    except KeyboardInterrupt:
+        missing = [name for name in spec.md5 if name not in kept]
+        raise DownloadInterrupted(folder, kept, missing) from None
     return folder
 
 
-def _fetch_verified(url: str, target: Path, md5: str, progress: bool, timeout: float) -> None:
-    from tqdm.auto import tqdm
+def _fetch_from_mirrors(spec, file_name, folder, mirrors, progress, timeout, deadline) -> None:
+    md5 = spec.md5[file_name]
+    known = spec.sizes.get(file_name)
+    limit = known + max(known // 10, 1 << 16) if known else UNKNOWN_SIZE_CAP
+    failures = []
+    for mirror in mirrors:
+        url = mirror.rstrip("/") + "/" + file_name
+        try:
+            _fetch_verified(url, folder / file_name, md5, progress, timeout, deadline, limit)
+            return
+        except (urllib.error.URLError, OSError, DatasetError) as error:
+            failures.append(f"  {url}: {getattr(error, 'reason', error)}")
+        except (http.client.HTTPException, ValueError) as error:
+            # A malformed reply (bad status line, too many headers, a cut-off chunked body,
+            # a URL urllib cannot use): this mirror failed, the next may work.
+            reason = _excerpt(str(error), 60) if str(error) else "no details"
+            failures.append(f"  {url}: malformed reply ({type(error).__name__}: {reason})")
+    raise DatasetError(
+        f"could not download {file_name} from any mirror:\n"
+        + "\n".join(failures)
+        + f"\nCheck your internet connection, or copy the file into {folder} by hand."
+    )
 
+
+def _fetch_verified(
+    url: str, target: Path, md5: str, progress: bool, timeout: float, deadline: float, limit: int
+) -> None:
+    from mynn.progress import progress_bar
+
+    start = time.monotonic()
     digest = hashlib.md5(usedforsecurity=False)
+    received = 0
     with urllib.request.urlopen(url, timeout=timeout) as response:
-        total = int(response.headers.get("Content-Length") or 0) or None
+        total = _content_length(response)
+        if total is not None and total > limit:
+            raise DatasetError(
+                f"the server announces {total:,} bytes, more than this file can be "
+                f"({limit:,} at most)"
+            )
+        read = getattr(response, "read1", response.read)  # read1: whatever has arrived
         with (
             _atomic_writer(target, verify=lambda: digest.hexdigest() == md5) as handle,
-            tqdm(
-                total=total, unit="B", unit_scale=True, desc=target.name, disable=not progress
-            ) as bar,
+            progress_bar(progress, total=total, unit="B", unit_scale=True, desc=target.name) as bar,
         ):
-            for chunk in iter(lambda: response.read(1 << 16), b""):
+            while True:
+                if time.monotonic() - start > deadline:
+                    raise DatasetError(
+                        f"gave up after {deadline:.0f} s with {received:,} bytes received: the "
+                        "mirror is too slow (download(..., deadline=) allows longer)"
+                    )
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                received += len(chunk)
+                if received > limit:
+                    raise DatasetError(
+                        f"the mirror sent more than {limit:,} bytes, more than this file can "
+                        "be: stopped"
+                    )
                 handle.write(chunk)
                 digest.update(chunk)
                 bar.update(len(chunk))
+    if total is not None and received < total:
+        raise DatasetError(f"the connection closed after {received:,} of {total:,} bytes")
     if digest.hexdigest() != md5:
         raise DatasetError(f"checksum mismatch (got MD5 {digest.hexdigest()}, expected {md5})")
+
+
+def _content_length(response) -> int | None:
+    """The announced size, or None when it is missing or not a number (``abc``)."""
+    try:
+        length = int(response.headers.get("Content-Length") or "")
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _remove_stale_parts(folder: Path, names, older_than: float) -> None:
+    """Remove temporary files a killed download left behind. One untouched for longer than
+    a download may take cannot belong to a live one; younger ones are left alone (and
+    ignored: every download writes to a fresh temporary name)."""
+    now = time.time()
+    for name in names:
+        for part in folder.glob(f".{glob.escape(name)}.*.part"):
+            with contextlib.suppress(OSError):
+                if now - part.stat().st_mtime > older_than:
+                    part.unlink()
 
 
 # --------------------------------------------------------------------------- file helpers
@@ -363,29 +642,37 @@ def _fetch_verified(url: str, target: Path, md5: str, progress: bool, timeout: f
 
 @contextlib.contextmanager
 def _atomic_writer(path: Path, verify=lambda: True) -> Iterator[io.BufferedWriter]:
-    """Write to a temporary file beside ``path``; rename it into place only on success."""
+    """Write to a temporary file beside ``path``; rename it into place only on success.
+
+    The new file gets the permissions of the file it replaces, or, for a new file, what
+    any new file gets here (0o666 less the umask, or the folder's default ACL): the
+    temporary file is created with mode 0o666 and the system applies them. The process's
+    umask is never changed, so other threads never see a different one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
-    )
+    name, descriptor = _create_temporary(path)
     try:
-        with handle:
+        with os.fdopen(descriptor, "wb") as handle:
             yield handle
-        os.chmod(handle.name, _default_file_mode(path))
+        if path.exists():
+            os.chmod(name, path.stat().st_mode & 0o777)
         if verify():
-            os.replace(handle.name, path)
+            os.replace(name, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(handle.name)
+            os.unlink(name)
 
 
-def _default_file_mode(path: Path) -> int:
-    """Keep an existing file's permissions; a new file gets the usual 0o666 minus umask."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def _create_temporary(path: Path) -> tuple[Path, int]:
+    """A new, empty file ``.<name>.<random>.part`` beside ``path``, open for writing."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
+        try:
+            return name, os.open(name, flags, 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file beside {path}")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -395,8 +682,11 @@ def _read_bytes(path: Path) -> bytes:
     if raw[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(raw)
-        except (OSError, EOFError) as error:
-            raise DatasetError(f"{path}: corrupt gzip data ({error}); download it again") from None
+        except (OSError, EOFError, zlib.error) as error:
+            raise DatasetError(
+                f"{path}: corrupt gzip data ({error}); the file is damaged: delete it and "
+                "download (or copy) it again"
+            ) from None
     return raw
 
 
@@ -411,12 +701,16 @@ def _md5(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def _is_integer(text: str) -> bool:
-    try:
-        int(text)
-    except ValueError:
-        return False
-    return True
+    return _INTEGER.fullmatch(text) is not None
+
+
+def _is_number(text: str) -> bool:
+    return _NUMBER.fullmatch(text) is not None
 
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:

@@ -33,6 +33,7 @@ mynn.games`` stays light.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -119,10 +120,48 @@ def _game(objective: Callable | None, gradient: Callable | None) -> _Game:
 
 def _field_from_gradient(gradient: Callable) -> Field:
     def field(x: float, y: float) -> tuple[float, float]:
-        df_dx, df_dy = gradient(x, y)
-        return float(df_dx), -float(df_dy)
+        answer = gradient(x, y)
+        try:
+            df_dx, df_dy = answer
+            return float(df_dx), -float(df_dy)
+        except (TypeError, ValueError, RuntimeError):
+            raise ValueError(
+                f"gradient(x, y) must return two numbers (df/dx, df/dy); at x={x:.6g}, "
+                f"y={y:.6g} it returned {_short(answer)}"
+            ) from None
 
     return field
+
+
+def _short(value: object, width: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _evaluate(objective: Callable, x, y):
+    """f(x, y) for torch scalars x and y, checked to be one number that depends on them."""
+    import torch
+
+    value = objective(x, y)
+    if not torch.is_tensor(value):
+        raise ValueError(
+            f"the objective returned {_short(value)}, a {type(value).__name__}, not a torch "
+            "tensor: it must compute f(x, y) from x and y with torch operations (x * y, "
+            "torch.sin(x), ...), not math or numpy functions or .item(), so that torch can "
+            "differentiate it"
+        )
+    if value.numel() != 1:
+        raise ValueError(
+            f"the objective returned a tensor of shape {tuple(value.shape)}; f(x, y) must "
+            "return one number (a scalar), e.g. x * y, not a vector"
+        )
+    if not value.requires_grad:
+        raise ValueError(
+            f"the objective returned {value.item():.6g}, which does not depend on x or y, so "
+            "neither player has a gradient to follow; make f(x, y) use x and y with torch "
+            "operations, e.g. x * y"
+        )
+    return value.reshape(())
 
 
 def gradient_from_objective(objective: Callable) -> Callable[[float, float], tuple[float, float]]:
@@ -137,7 +176,7 @@ def gradient_from_objective(objective: Callable) -> Callable[[float, float], tup
 
         xt = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
         yt = torch.tensor(float(y), dtype=torch.float64, requires_grad=True)
-        grads = torch.autograd.grad(objective(xt, yt), (xt, yt), allow_unused=True)
+        grads = torch.autograd.grad(_evaluate(objective, xt, yt), (xt, yt), allow_unused=True)
         return tuple(0.0 if g is None else g.item() for g in grads)
 
     return gradient
@@ -151,7 +190,9 @@ def _consensus_gradient_from_objective(objective: Callable) -> Field:
 
         xt = torch.tensor(float(x), dtype=torch.float64, requires_grad=True)
         yt = torch.tensor(float(y), dtype=torch.float64, requires_grad=True)
-        df = torch.autograd.grad(objective(xt, yt), (xt, yt), create_graph=True, allow_unused=True)
+        df = torch.autograd.grad(
+            _evaluate(objective, xt, yt), (xt, yt), create_graph=True, allow_unused=True
+        )
         half_squared_speed = sum(0.5 * g**2 for g in df if g is not None)
         if not torch.is_tensor(half_squared_speed) or not half_squared_speed.requires_grad:
             return 0.0, 0.0  # f is linear: the field never changes
@@ -162,9 +203,27 @@ def _consensus_gradient_from_objective(objective: Callable) -> Field:
 
 
 # ---------------------------------------------------------------------------- checking
-def _check_scheme(scheme: str, allowed: tuple[str, ...] = SCHEMES) -> str:
+_NO_MATRIX = (
+    "has no fixed iteration matrix: Adam divides each step by running averages of the squared "
+    "gradients, so its update is adaptive (nonlinear in the state), not a matrix times it; "
+    "simulate('adam', ...) plays it"
+)
+_NO_FORMULA = (
+    "has no simple closed-form growth factor; growth_factor('momentum', lr) computes it from "
+    "its iteration matrix"
+)
+
+
+def _check_scheme(
+    scheme: str, allowed: tuple[str, ...] = SCHEMES, why_not: dict[str, str] | None = None
+) -> str:
     if scheme not in allowed:
-        raise ValueError(f"unknown scheme {scheme!r}; choose one of: {', '.join(allowed)}")
+        if why_not and scheme in why_not:
+            raise ValueError(
+                f"scheme {scheme!r} {why_not[scheme]}; the rules that have one: "
+                f"{', '.join(allowed)}"
+            )
+        raise ValueError(f"unknown scheme {_short(scheme)}; choose one of: {', '.join(allowed)}")
     return scheme
 
 
@@ -172,10 +231,67 @@ def _finite(name: str, value: object) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
+        raise ValueError(f"{name} must be a number, got {_short(value)}") from None
+    except OverflowError:
+        raise ValueError(_too_large(name, value)) from None
     if not math.isfinite(number):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return number
+
+
+def _too_large(name: str, value: object) -> str:
+    digits = (
+        f"about 10**{int(value.bit_length() * math.log10(2))}" if isinstance(value, int) else ""
+    )
+    return (
+        f"{name} is too large for a floating-point number ({digits or 'over 1.8e308'}); "
+        "floats end at about 1.8e308"
+    )
+
+
+def _float_array(name: str, value: ArrayLike) -> np.ndarray:
+    """``value`` as float64, with a ValueError (not OverflowError) for 10**400 and the like."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except OverflowError:
+        raise ValueError(_too_large(name, value)) from None
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a number or an array of numbers, got {_short(value)}"
+        ) from None
+
+
+def _path_array(steps: int) -> np.ndarray:
+    """Room for the start and ``steps`` points, refused up front if it cannot fit in memory."""
+    needed = (steps + 1) * 2 * np.dtype(np.float64).itemsize
+    memory = _physical_memory()
+    if memory is not None and needed > memory:
+        raise ValueError(
+            f"steps={steps:,} would need {_bytes(needed)} for the path (16 bytes a step), more "
+            f"than this computer's {_bytes(memory)} of memory; use fewer steps"
+        )
+    try:
+        return np.empty((steps + 1, 2), dtype=np.float64)
+    except (MemoryError, ValueError):
+        raise ValueError(
+            f"steps={steps:,} would need {_bytes(needed)} for the path (16 bytes a step), more "
+            "than can be allocated; use fewer steps"
+        ) from None
+
+
+def _physical_memory() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _bytes(count: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if count < 1000 or unit == "PB":
+            return f"{count:,.0f} {unit}" if unit == "bytes" else f"{count:,.1f} {unit}"
+        count /= 1000
+    raise AssertionError("unreachable")
 
 
 def _check_lr(lr: object) -> float:
@@ -301,7 +417,9 @@ def simulate(
     Raises
     ------
     ValueError
-        For an unknown scheme or parameter, or a value out of range.
+        For an unknown scheme or parameter, a value out of range (or too large for a
+        float), an objective that is not one number depending on x and y, or more steps
+        than memory can hold (checked before allocating).
     """
     _check_scheme(scheme)
     z0 = (_finite("x0", x0), _finite("y0", y0))
@@ -312,7 +430,7 @@ def simulate(
         raise ValueError("the proximal step is solved exactly only for the x·y game")
     if scheme == "consensus" and game.consensus_gradient is None:
         raise ValueError("consensus needs second derivatives: give objective= instead of gradient=")
-    path = np.empty((steps + 1, 2), dtype=np.float64)
+    path = _path_array(steps)
     path[0] = z0
     _RULES[scheme](game, path, lr, **params)
     return path
@@ -429,7 +547,7 @@ def flow(x0: float, y0: float, t: ArrayLike) -> np.ndarray:
         Shape (2,) for a scalar t, (len(t), 2) for an array of times (``t.shape + (2,)``).
     """
     x0, y0 = _finite("x0", x0), _finite("y0", y0)
-    t = np.asarray(t, dtype=np.float64)
+    t = _float_array("t", t)
     if not np.all(np.isfinite(t)):
         raise ValueError("t must be finite")
     cos, sin = np.cos(t), np.sin(t)
@@ -461,7 +579,7 @@ def iteration_matrix(scheme: str, lr: float, **params: object) -> np.ndarray:
 
     Start the 4×4 rules from (z_0, z_0).
     """
-    _check_scheme(scheme, LINEAR_SCHEMES)
+    _check_scheme(scheme, LINEAR_SCHEMES, {"adam": _NO_MATRIX})
     lr = _check_lr(lr)
     params = _check_params(scheme, params)
     identity, a = np.eye(2), np.array([[0.0, 1.0], [-1.0, 0.0]])
@@ -497,7 +615,7 @@ def growth_factor(scheme: str, lr: ArrayLike, **params: object) -> float | np.nd
     saddle grows by about that factor each step (diverges), below 1 it shrinks (converges),
     at 1 the point keeps circling. ``lr`` may be an array: one factor per value.
     """
-    lrs = np.asarray(lr, dtype=np.float64)
+    lrs = _float_array("lr", lr)
     factors = np.array(
         [
             np.max(np.abs(np.linalg.eigvals(iteration_matrix(scheme, float(one_lr), **params))))
@@ -523,9 +641,9 @@ def closed_form_growth_factor(scheme: str, lr: ArrayLike, **params: object) -> f
     - consensus: sqrt((1 - lr·gamma)² + lr²)
     - proximal: 1 / sqrt(1 + lr²)
     """
-    _check_scheme(scheme, CLOSED_FORM_SCHEMES)
+    _check_scheme(scheme, CLOSED_FORM_SCHEMES, {"adam": _NO_MATRIX, "momentum": _NO_FORMULA})
     params = _check_params(scheme, params)
-    lrs = np.asarray(lr, dtype=np.float64)
+    lrs = _float_array("lr", lr)
     for value in lrs.ravel():
         _check_lr(value)
     if scheme == "simultaneous":
@@ -551,7 +669,13 @@ def describe_growth(factor: float, tolerance: float = 1e-9) -> str:
     factor = _finite("factor", factor)
     if factor <= 0:
         raise ValueError(f"a growth factor is positive, got {factor!r}")
-    if abs(factor - 1) <= tolerance:
+    tolerance = _finite("tolerance", tolerance)
+    if tolerance < 0:
+        raise ValueError(
+            f"tolerance is how far from 1 a factor may be and still count as cycling, so it is "
+            f"0 or more, got {tolerance!r}"
+        )
+    if abs(factor - 1) <= tolerance or math.log(factor) == 0:
         return "cycles: neither grows nor shrinks"
     steps = math.log(2) / abs(math.log(factor))
     if factor > 1:
@@ -615,12 +739,12 @@ def play_with_torch(
     y = torch.tensor(z0[1], dtype=dtypes[dtype], requires_grad=True)
     x_player = optimiser_class([x], lr=lr, maximize=True, **options)
     y_player = optimiser_class([y], lr=lr, **options)
-    path = np.empty((steps + 1, 2), dtype=np.float64)
+    path = _path_array(steps)
     path[0] = x.item(), y.item()
     for k in range(1, steps + 1):
         x_player.zero_grad()
         y_player.zero_grad()
-        objective(x, y).backward()
+        _evaluate(objective, x, y).backward()
         x_player.step()
         y_player.step()
         path[k] = x.item(), y.item()

@@ -307,9 +307,11 @@ class NeuralNetwork:
         biases, ``bh`` is a weight on an input fixed at 1: each dot product gains 1.) The
         small hidden->output matrix ``who`` is updated after every sample, as in the book.
 
-        The per-sample loop makes many tiny BLAS calls, for which extra BLAS threads only
-        spin and contend (badly so when anything else uses the CPU), so it runs with one
-        BLAS thread; the block products outside it keep the library's threads.
+        It runs with one BLAS thread (threadpoolctl, restored afterwards). The per-sample
+        loop makes many tiny BLAS calls, for which extra threads only spin and contend, and
+        even the block products are small enough that a second thread gains little on an
+        idle machine and loses many times over as soon as anything else uses the CPU
+        (``benchmarks/RESULTS.md`` has both).
         """
         if (
             isinstance(block_size, bool)
@@ -322,7 +324,7 @@ class NeuralNetwork:
         lr, who, bias, bo = self.lr, self.who, self.bias, self.bo
         # The loop below is the hot path: it works in place (out=...) and with np.dot, which
         # has less per-call overhead than @ on these small vectors. Same arithmetic as train().
-        with np.errstate(over="ignore", invalid="ignore"):  # exp overflow -> sigmoid 0
+        with np.errstate(over="ignore", invalid="ignore"), _one_blas_thread():
             for start in range(0, len(x_all), block_size):
                 x_block = x_all[start : start + block_size]
                 t_block = t_all[start : start + block_size]
@@ -336,31 +338,30 @@ class NeuralNetwork:
                     minus_lr_gram += 1.0
                 minus_lr_gram *= -lr
                 deltas = np.zeros((len(x_block), self.hnodes))  # without the factor lr
-                with _one_blas_thread():
-                    for k, t in enumerate(t_block):
-                        hidden = np.dot(minus_lr_gram[k, :k], deltas[:k])
-                        hidden += minus_hidden_inputs[k]  # = -(wih_k @ x_k + bh_k)
-                        np.exp(hidden, out=hidden)
-                        hidden += 1.0
-                        np.reciprocal(hidden, out=hidden)  # = sigmoid(wih_k @ x_k + bh_k)
-                        output = np.dot(who, hidden)
-                        if bias:
-                            output += bo
-                        np.negative(output, out=output)
-                        np.exp(output, out=output)
-                        output += 1.0
-                        np.reciprocal(output, out=output)
-                        output_errors = t - output
-                        hidden_errors = np.dot(output_errors, who)  # = who.T @ output_errors
-                        output_errors *= lr * output
-                        output_errors *= 1.0 - output
-                        who += np.outer(output_errors, hidden)
-                        if bias:
-                            bo += output_errors
-                        delta = deltas[k]
-                        np.subtract(1.0, hidden, out=delta)
-                        delta *= hidden
-                        delta *= hidden_errors
+                for k, t in enumerate(t_block):
+                    hidden = np.dot(minus_lr_gram[k, :k], deltas[:k])
+                    hidden += minus_hidden_inputs[k]  # = -(wih_k @ x_k + bh_k)
+                    np.exp(hidden, out=hidden)
+                    hidden += 1.0
+                    np.reciprocal(hidden, out=hidden)  # = sigmoid(wih_k @ x_k + bh_k)
+                    output = np.dot(who, hidden)
+                    if bias:
+                        output += bo
+                    np.negative(output, out=output)
+                    np.exp(output, out=output)
+                    output += 1.0
+                    np.reciprocal(output, out=output)
+                    output_errors = t - output
+                    hidden_errors = np.dot(output_errors, who)  # = who.T @ output_errors
+                    output_errors *= lr * output
+                    output_errors *= 1.0 - output
+                    who += np.outer(output_errors, hidden)
+                    if bias:
+                        bo += output_errors
+                    delta = deltas[k]
+                    np.subtract(1.0, hidden, out=delta)
+                    delta *= hidden
+                    delta *= hidden_errors
                 deltas *= lr
                 self.wih += np.dot(deltas.T, x_block)
                 if bias:
@@ -378,7 +379,8 @@ class NeuralNetwork:
         Like the book, the hidden errors are the output errors split back by the weights,
         ``who.T @ e_out``. That is the exact gradient of the squared error for ``who``
         but not quite for ``wih`` (the exact gradient would split back
-        ``e_out * o * (1 - o)``); mynn keeps the book's rule in both modes.
+        ``e_out * o * (1 - o)``); mynn keeps the book's rule in both modes. Like
+        :meth:`train_epoch` it runs with one BLAS thread.
         """
         if (
             isinstance(batch_size, bool)
@@ -388,6 +390,10 @@ class NeuralNetwork:
             raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
+        with _one_blas_thread():  # small products: see train_epoch
+            self._minibatch_epoch(x_all, t_all, batch_size)
+
+    def _minibatch_epoch(self, x_all: np.ndarray, t_all: np.ndarray, batch_size: int) -> None:
         for start in range(0, len(x_all), batch_size):
             x = x_all[start : start + batch_size]
             t = t_all[start : start + batch_size]
@@ -414,6 +420,26 @@ class NeuralNetwork:
         """True when every weight (and bias) is a finite number: training has not diverged."""
         arrays = (self.wih, self.who) + ((self.bh, self.bo) if self.bias else ())
         return all(np.isfinite(a).all() for a in arrays)
+
+    # ------------------------------------------------------------------ files
+    def save(self, path, training_state=None):
+        """Save to ONE self-describing file (.npz, or .h5 for HDF5); see :func:`mynn.storage.save`.
+
+        Load it back with ``mynn.load(path)``. Returns the path written.
+        """
+        from mynn.storage import save  # imported here: mynn.storage imports this module
+
+        return save(self, path, training_state=training_state)
+
+    def save_book_weights(self, directory):
+        """Write the book's ``saved_wih.npy`` and ``saved_who.npy`` into ``directory``.
+
+        See :func:`mynn.storage.save_book_weights`; read them back with
+        ``mynn.load_book_weights``. Returns the two paths.
+        """
+        from mynn.storage import save_book_weights
+
+        return save_book_weights(self, directory)
 
     # ------------------------------------------------------------------ input checks
     def _check_inputs(

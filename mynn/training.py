@@ -7,7 +7,8 @@ the fraction of test images whose largest output is the right label.
 
 from __future__ import annotations
 
-import sys
+import os
+from collections.abc import Callable
 
 import numpy as np
 
@@ -19,6 +20,8 @@ from mynn.network import (
     make_targets,
     scale_inputs,
 )
+from mynn.progress import progress_bar
+from mynn.storage.checkpoint import Checkpointing, interrupts_deferred
 
 
 class TrainingDiverged(ValueError):
@@ -32,6 +35,11 @@ def fit(
     epochs: int = 1,
     progress: bool = False,
     chunk: int = 500,
+    *,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: int | None = None,
+    resume: str | os.PathLike | None = None,
+    callback: Callable[[NeuralNetwork, int, int], None] | None = None,
 ) -> NeuralNetwork:
     """Train for ``epochs`` passes over raw 0..255 images with the book's per-sample rule.
 
@@ -45,9 +53,23 @@ def fit(
     Everything is checked before the first update. If the weights become NaN or infinite
     (a learning rate far too large), training stops with :class:`TrainingDiverged` and the
     network keeps the last finite weights, those from the start of the failing chunk.
-    """
-    from tqdm.auto import tqdm
 
+    Checkpoints and resuming (see :mod:`mynn.storage.checkpoint`):
+
+    - ``checkpoint=PATH`` (.npz or .h5) writes the network and where training stands at
+      the end of each epoch, or every ``checkpoint_every`` samples (at the next chunk
+      end), at the end of the run, and when the run is interrupted. Ctrl-C is held back
+      until the current chunk is done (a second Ctrl-C stops at once), so the network is
+      always left in a consistent state and the checkpoint is up to date.
+    - ``resume=PATH`` continues a checkpointed run: the network's weights and learning
+      rate are replaced by the checkpoint's (its node counts must match), the training
+      data must be the same (checked by a fingerprint), and ``epochs`` is the run's total.
+      The checkpoint's chunk size is used, so the chunks (and within them
+      ``train_epoch``'s blocks) fall exactly where they did: a resumed run ends with
+      bitwise the same weights as one that was never interrupted.
+    - ``callback(network, epochs_done, position)`` is called after every chunk; raising
+      ``KeyboardInterrupt`` in it stops the run as Ctrl-C would.
+    """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
         raise ValueError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
     if epochs < 1:
@@ -55,26 +77,32 @@ def fit(
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
         raise ValueError(f"chunk must be a positive whole number of images, got {chunk!r}")
     images, labels = _check_training_data(network, images, labels)
-    show_progress = progress and _stderr_usable()
-    with tqdm(total=epochs * len(images), unit="img", disable=not show_progress) as bar:
-        for epoch in range(1, epochs + 1):
-            bar.set_description(f"epoch {epoch}/{epochs}")
-            for first in range(0, len(images), chunk):
-                last = min(first + chunk, len(images))
-                before = _weights(network)
-                network.train_epoch(
-                    scale_inputs(images[first:last]),
-                    make_targets(labels[first:last], network.onodes),
+    run = Checkpointing(
+        network, images, labels, epochs, chunk, checkpoint, checkpoint_every, resume, callback
+    )
+    with (
+        progress_bar(
+            progress, total=epochs * len(images), initial=run.samples_done, unit="img"
+        ) as bar,
+        interrupts_deferred() as interrupted,
+    ):
+        for epoch, first, last in run.chunks():
+            bar.set_description(f"epoch {epoch + 1}/{epochs}")
+            before = _weights(network)
+            network.train_epoch(
+                scale_inputs(images[first:last]),
+                make_targets(labels[first:last], network.onodes),
+            )
+            if not network.weights_are_finite():
+                _restore(network, before)
+                raise TrainingDiverged(
+                    f"training diverged in epoch {epoch + 1} between images {first} and "
+                    f"{last}: the weights became NaN or infinite with learning rate "
+                    f"{network.lr:g}. The network keeps its last finite weights; try a "
+                    "smaller learning rate (the book uses 0.1 to 0.3)."
                 )
-                if not network.weights_are_finite():
-                    _restore(network, before)
-                    raise TrainingDiverged(
-                        f"training diverged in epoch {epoch} between images {first} and "
-                        f"{last}: the weights became NaN or infinite with learning rate "
-                        f"{network.lr:g}. The network keeps its last finite weights; try a "
-                        "smaller learning rate (the book uses 0.1 to 0.3)."
-                    )
-                bar.update(last - first)
+            bar.update(last - first)
+            run.chunk_done(epoch, last, interrupted=interrupted())
     return network
 
 
@@ -151,12 +179,3 @@ def _restore(network: NeuralNetwork, weights: tuple[np.ndarray, ...]) -> None:
     network.wih[...], network.who[...] = weights[0], weights[1]
     if network.bias:
         network.bh[...], network.bo[...] = weights[2], weights[3]
-
-
-def _stderr_usable() -> bool:
-    """False when stderr is missing or closed (``2>&-``, pythonw): no progress bar then."""
-    stream = sys.stderr
-    try:
-        return stream is not None and not stream.closed and stream.fileno() >= 0
-    except (AttributeError, ValueError, OSError):
-        return stream is not None and not getattr(stream, "closed", True)

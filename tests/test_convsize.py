@@ -35,6 +35,7 @@ from mynn.convsize import (
     conv_transpose_output_size,
     conv_transpose_paddings,
     output_padding_to_restore,
+    padding_sides,
     pool_output_size,
     trace,
 )
@@ -534,8 +535,6 @@ def test_too_many_steps_are_refused():
 @pytest.mark.parametrize("dilation", [1, 2])
 def test_padding_sides_for_same_is_where_torch_pads(kernel, dilation):
     """Padding by padding_sides, then a 'valid' convolution, equals torch's padding='same'."""
-    from mynn.convsize import padding_sides
-
     torch.manual_seed(0)
     layer = nn.Conv2d(1, 1, kernel, dilation=dilation, padding="same", bias=False)
     x = torch.rand(1, 1, 7, 6)
@@ -546,3 +545,69 @@ def test_padding_sides_for_same_is_where_torch_pads(kernel, dilation):
     torch.testing.assert_close(layer(x), expected)
     assert padding_sides("valid", kernel, dilation) == (0, 0)
     assert padding_sides(2, kernel, dilation) == (2, 2)
+
+
+# --------------------------------------------------------------------------------------
+# nonsense is refused, with a message that names it
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: padding_sides("bogus", 3), ValueError, "'same' or 'valid', got 'bogus'"),
+        (lambda: padding_sides("same", 0), ValueError, "kernel_size must be at least 1"),
+        (lambda: padding_sides(-1, 3), ValueError, "padding must be at least 0"),
+        (lambda: padding_sides(2, 3, dilation=0), ValueError, "dilation must be at least 1"),
+        (lambda: pool_output_size(5, 2, ceil_mode="no"), TypeError, "True or False, got 'no'"),
+        (lambda: pool_output_size(5, 2, ceil_mode=1), TypeError, "True or False"),
+        (lambda: Reshape((2.5, 4)), TypeError, "must be a whole number, got 2.5"),
+        (lambda: Reshape((0, -1)), ValueError, "at least 1 .* got 0 in"),
+        (lambda: Reshape((-1, -1)), ValueError, "only one"),
+        (lambda: Reshape(250), TypeError, "tuple of sizes"),
+        (lambda: Linear(-5, -5), ValueError, "Linear in_features must be at least 1, got -5"),
+        (lambda: Linear(5, 0), ValueError, "out_features must be at least 1"),
+        (lambda: Conv(3, in_channels=0), ValueError, "in_channels must be at least 1"),
+        (lambda: ConvTranspose(3, out_channels=2.0), TypeError, "whole number"),
+        (lambda: trace(BOOK_MNIST_CNN, 28, channels=-3), ValueError, "channels must be at least 1"),
+        (lambda: trace(BOOK_MNIST_CNN, 28, channels="3"), TypeError, "whole number, got '3'"),
+        (lambda: trace([Reshape((2, 2))], features=0), ValueError, "features must be at least 1"),
+    ],
+)
+def test_nonsense_is_refused(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_ceil_mode_accepts_real_booleans():
+    import numpy as np
+
+    assert pool_output_size(5, 2, ceil_mode=np.True_) == 3
+    assert pool_output_size(5, 2, ceil_mode=False) == 2
+
+
+def test_trace_of_a_custom_module_says_how_to_wrap_it():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(1, 4, 3)
+            self.act = nn.ReLU()
+
+        def forward(self, x):
+            return self.act(self.conv(x))
+
+    with pytest.raises(TypeError, match=r"nn.Sequential or a list of layer specs, not a Net"):
+        trace(Net(), 28)
+    assert str(trace(nn.Sequential(*Net().children()), 28).output) == "4 x 26 x 26"
+    with pytest.raises(TypeError, match="not a str"):
+        trace("Conv2d", 28)
+
+
+def test_package_re_exports_every_name_of_its_modules():
+    import mynn.convsize
+    from mynn.convsize import sizes
+    from mynn.convsize import tracer as trace_module
+
+    for module in (sizes, trace_module):
+        for name in module.__all__:
+            assert getattr(mynn.convsize, name) is getattr(module, name)

@@ -1,11 +1,19 @@
 """Datasets: the book's CSV format, IDX, the bundled sample and verified downloads."""
 
+import dataclasses
 import functools
 import gzip
 import hashlib
 import http.server
+import os
 import shutil
+import signal
+import socketserver
+import stat
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -184,11 +192,11 @@ def test_download_verifies_and_falls_back_to_the_next_mirror(server, tmp_path, m
         mirrors=[f"{server}/bad", f"{server}/missing", f"{server}/good"],
         progress=False,
     )
-    assert folder == dest
-    assert sorted(p.name for p in dest.iterdir()) == sorted(p.name for p in FASHION.glob("*.gz"))
+    assert folder == dest / "local"  # dest is the data folder, like MYNN_DATA_DIR
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in FASHION.glob("*.gz"))
     for p in FASHION.glob("*.gz"):
-        assert (dest / p.name).read_bytes() == p.read_bytes()
-    images = read_idx(dest / "t10k-images-idx3-ubyte.gz")
+        assert (folder / p.name).read_bytes() == p.read_bytes()
+    images = read_idx(folder / "t10k-images-idx3-ubyte.gz")
     assert images.shape == (10000, 28, 28)
 
 
@@ -198,16 +206,16 @@ def test_download_with_only_bad_mirrors_leaves_nothing_behind(server, tmp_path):
     with pytest.raises(DatasetError, match="could not download .* from any mirror") as error:
         datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/bad"], progress=False)
     assert "checksum mismatch" in str(error.value)
-    assert list(dest.iterdir()) == []
+    assert list((dest / "local").iterdir()) == []
 
 
 @needs_fashion
 def test_download_keeps_verified_files_and_replaces_corrupt_ones(server, tmp_path):
     dest = tmp_path / "data"
+    folder = datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/good"], progress=False)
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(b"corrupted")
     datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/good"], progress=False)
-    (dest / "train-labels-idx1-ubyte.gz").write_bytes(b"corrupted")
-    datasets.download(_local_spec(), dest=dest, mirrors=[f"{server}/good"], progress=False)
-    assert read_idx(dest / "train-labels-idx1-ubyte.gz").shape == (60000,)
+    assert read_idx(folder / "train-labels-idx1-ubyte.gz").shape == (60000,)
 
 
 def test_download_offline_message(tmp_path):
@@ -216,7 +224,7 @@ def test_download_offline_message(tmp_path):
         datasets.download(
             "mnist", dest=tmp_path, mirrors=["http://127.0.0.1:9/"], progress=False, timeout=2
         )
-    assert list(tmp_path.iterdir()) == []
+    assert list((tmp_path / "mnist").iterdir()) == []
 
 
 def test_download_unknown_dataset():
@@ -232,3 +240,469 @@ def test_downloaded_mnist_loads_as_full(server, tmp_path, monkeypatch):
     datasets.download(spec, mirrors=[f"{server}/good"], progress=False)
     images, labels = datasets.load_mnist("test", source="full")
     assert images.shape == (10000, 784) and labels.shape == (10000,)
+
+
+# ---------------------------------------------------------------- the CSV reader says what it found
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_row() + "\n# a comment\n" + _row() + "\n", "line 2 starts with '#'"),
+        ("#" + _row() + "\n", "line 1 starts with '#'"),
+        ("\n" + _row() + "\n", "line 1 is blank"),
+        (",".join(["5.0"] + ["0.0"] * 784) + "\n", r"line 1, the label is '5.0' \(a decimal"),
+        (_row() + "\n" + _row().replace(",0", ",0.25", 1) + "\n", r"line 2, value 2 is '0.25'"),
+        (_row().replace(",", "\t") + "\n", "separated by tabs"),
+        (_row().replace(",", ";") + "\n", "separated by semicolons"),
+        (_row() + "\n" + _row(label="x") + "\n", r"line 2, the label is 'x' \(not a number\)"),
+        (_row(label=2**64) + "\n", "too large"),
+        (_row() + "\n" + _row().replace(",0,", ",,", 1) + "\n", r"value 2 is '' \(empty\)"),
+    ],
+)
+def test_csv_messages_say_what_was_found(tmp_path, text, message):
+    with pytest.raises(DatasetError, match=message) as error:
+        read_csv(_write(tmp_path / "bad.csv", text))
+    assert "header" not in str(error.value)
+    assert len(str(error.value)) < 400  # never a 1,500-character line quoted back
+
+
+def test_csv_header_message_is_short(tmp_path):
+    header = "label" + "".join(f",pixel_number_{i}" for i in range(784))
+    with pytest.raises(DatasetError, match="header row") as error:
+        read_csv(_write(tmp_path / "bad.csv", header + "\n" + _row() + "\n"))
+    assert len(str(error.value)) < 400
+    with pytest.raises(DatasetError, match="header row") as error:
+        read_csv(_write(tmp_path / "bad.csv", "label" + "x" * 1500 + "\n"))
+    assert "(1505 characters)" in str(error.value) and len(str(error.value)) < 400
+
+
+# ---------------------------------------------------------------- write_csv refuses what read_csv refuses
+
+
+@pytest.mark.parametrize(
+    ("images", "labels", "message"),
+    [
+        (np.full((2, 784), 0.5), [1, 2], "whole numbers .* float64.* scale them back"),
+        (np.full((2, 784), 3.0), [1, 2], "whole numbers .* float64"),
+        (np.full((1, 784), np.nan), [1], "float64"),
+        (np.zeros((2, 784), np.uint8), [1.9, 2.0], "labels must hold whole numbers"),
+        (np.zeros((2, 784), np.uint8), [1, -1], "labels must be 0 or more, got -1"),
+        (np.zeros((0, 784), np.uint8), np.zeros(0, np.int64), "nothing to write"),
+        (np.zeros((2, 0), np.uint8), [1, 2], "nothing to write"),
+        (np.full((1, 784), -1), [1], "0..255, got -1"),
+        (np.zeros((2, 784), bool), [1, 2], "dtype bool"),
+        (np.zeros((2, 28, 28), np.uint8), [1, 2], "shape"),
+        (np.zeros((2, 784), np.uint8), [[1, 2]], "shape"),
+    ],
+)
+def test_write_csv_refuses_what_read_csv_would_refuse(tmp_path, images, labels, message):
+    path = tmp_path / "keep.csv"
+    write_csv(path, np.zeros((1, 784), np.uint8), np.array([3]))
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=message):
+        write_csv(path, images, labels)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_whatever_write_csv_accepts_read_csv_reads_back(tmp_path):
+    for dtype in (np.uint8, np.int16, np.int64, np.uint64):
+        images = np.array([[0, 255, 7]], dtype=dtype)
+        write_csv(tmp_path / "ok.csv", images, np.array([9], dtype=dtype))
+        got_images, got_labels = read_csv(tmp_path / "ok.csv", n_pixels=3)
+        np.testing.assert_array_equal(got_images, images)
+        np.testing.assert_array_equal(got_labels, [9])
+
+
+# ---------------------------------------------------------------- gzip and IDX
+
+
+def test_every_damaged_gzip_byte_is_one_clear_error(tmp_path, rng):
+    """Flip each byte of a small gzipped IDX file in turn: a clear DatasetError (or, rarely,
+    still a valid file), never zlib.error or EOFError."""
+    data = bytearray(gzip.compress(_idx_bytes(rng.integers(0, 256, (2, 6, 6))), mtime=0))
+    kinds = set()
+    for position in range(len(data)):
+        damaged = data.copy()
+        damaged[position] ^= 0x55
+        (tmp_path / "x.idx.gz").write_bytes(damaged)
+        try:
+            read_idx(tmp_path / "x.idx.gz")
+        except DatasetError as error:
+            kinds.add(str(error).split("(")[0].split(":")[-1].strip())
+            if "corrupt gzip data" in str(error):
+                assert "delete it and download" in str(error)
+    assert "corrupt gzip data" in kinds
+
+
+def test_zlib_error_names_the_file(tmp_path, rng):
+    data = bytearray(gzip.compress(_idx_bytes(rng.integers(0, 256, (2, 28, 28))), mtime=0))
+    data[12] ^= 0xFF  # inside the deflate stream: zlib.error ('invalid ...')
+    (tmp_path / "cached.gz").write_bytes(data)
+    with pytest.raises(DatasetError, match=r"cached.gz: corrupt gzip data .*delete it"):
+        read_idx(tmp_path / "cached.gz")
+
+
+def _idx_typed(array, code, dtype):
+    header = bytes([0, 0, code, array.ndim]) + np.array(array.shape, dtype=">u4").tobytes()
+    return header + array.astype(dtype).tobytes()
+
+
+@pytest.mark.parametrize(
+    ("which", "code", "dtype", "shown"),
+    [
+        ("images", 0x0B, ">i2", "int16"),
+        ("images", 0x0D, ">f4", "float32"),
+        ("labels", 0x0C, ">i4", "int32"),
+        ("labels", 0x09, "i1", "int8"),
+    ],
+)
+def test_full_mnist_refuses_idx_files_that_are_not_bytes(
+    tmp_path, monkeypatch, which, code, dtype, shown
+):
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path))
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    images = np.full((3, 28, 28), 300 if which == "images" else 7)
+    labels = np.array([1, 2, 3])
+    images_file, labels_file = datasets.MNIST.files["test"]
+    (folder / images_file).write_bytes(
+        gzip.compress(_idx_typed(images, code, dtype) if which == "images" else _idx_bytes(images))
+    )
+    (folder / labels_file).write_bytes(
+        gzip.compress(_idx_typed(labels, code, dtype) if which == "labels" else _idx_bytes(labels))
+    )
+    with pytest.raises(DatasetError, match=f"IDX data of type {shown}.*unsigned bytes"):
+        datasets.load_mnist("test", source="full")
+
+
+def test_labels_above_nine_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path))
+    (tmp_path / "mnist").mkdir()
+    images_file, labels_file = datasets.MNIST.files["test"]
+    (tmp_path / "mnist" / images_file).write_bytes(_idx_bytes(np.zeros((2, 28, 28))))
+    (tmp_path / "mnist" / labels_file).write_bytes(_idx_bytes(np.array([3, 200])))
+    with pytest.raises(DatasetError, match="labels go up to 200"):
+        datasets.load_mnist("test", source="full")
+
+
+def test_idx_dimensions_whose_product_overflows(tmp_path):
+    # 2**31 * 2**31 * 4 = 2**64 wraps to 0 in 64-bit integers: an empty body would "match".
+    header = bytes([0, 0, 0x08, 3]) + np.array([2**31, 2**31, 4], dtype=">u4").tobytes()
+    (tmp_path / "huge.idx").write_bytes(header)
+    with pytest.raises(DatasetError, match="impossibly large"):
+        read_idx(tmp_path / "huge.idx")
+    # A 0 makes the array empty, but numpy still refuses the other dimensions' product.
+    header = bytes([0, 0, 0x08, 3]) + np.array([0, 2**32 - 1, 2**32 - 1], dtype=">u4").tobytes()
+    (tmp_path / "empty.idx").write_bytes(header)
+    with pytest.raises(DatasetError, match="impossibly large array"):
+        read_idx(tmp_path / "empty.idx")
+    header = bytes([0, 0, 0x0E, 2]) + np.array([2**32 - 1, 3], dtype=">u4").tobytes()
+    (tmp_path / "big.idx").write_bytes(header + bytes(16))
+    with pytest.raises(DatasetError, match="promises shape .*103,079,215,080 bytes"):
+        read_idx(tmp_path / "big.idx")
+
+
+# ---------------------------------------------------------------- files keep the usual permissions
+
+
+def test_new_files_get_the_default_mode_without_touching_the_umask(tmp_path, monkeypatch):
+    umask = os.umask(0o027)
+    try:
+
+        def no_umask(mask):
+            raise AssertionError("os.umask changes the mode for every thread of the process")
+
+        monkeypatch.setattr(os, "umask", no_umask)
+        write_csv(tmp_path / "new.csv", np.zeros((1, 784), np.uint8), [1])
+        assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o640
+        os.chmod(tmp_path / "new.csv", 0o604)
+        write_csv(tmp_path / "new.csv", np.zeros((1, 784), np.uint8), [2])
+        assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o604
+    finally:
+        monkeypatch.undo()
+        os.umask(umask)
+
+
+# ---------------------------------------------------------------- hostile mirrors
+
+
+class ScriptedReplies(socketserver.StreamRequestHandler):
+    """Replies chosen by the first part of the path: a mirror misbehaving in one way."""
+
+    def handle(self):
+        request = self.rfile.readline().decode("latin-1").split()
+        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+            pass
+        kind, name = request[1].strip("/").split("/", 1)
+        body = (FASHION / name).read_bytes() if (FASHION / name).exists() else b""
+        try:
+            getattr(self, f"reply_{kind}")(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def send(self, *lines, body=b""):
+        self.wfile.write("".join(line + "\r\n" for line in lines).encode() + b"\r\n" + body)
+        self.wfile.flush()
+
+    def reply_good(self, body):
+        self.send("HTTP/1.1 200 OK", f"Content-Length: {len(body)}", "Connection: close", body=body)
+
+    def reply_badstatus(self, body):
+        self.wfile.write(b"HELLO THERE\r\n\r\n")
+
+    def reply_headers(self, body):
+        self.send("HTTP/1.1 200 OK", *(f"X-Header-{i}: {i}" for i in range(150)), body=body)
+
+    def reply_chunked(self, body):
+        self.send("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", body=b"1000\r\n" + body[:100])
+
+    def reply_badlength(self, body):
+        self.send("HTTP/1.1 200 OK", "Content-Length: abc", "Connection: close", body=b"junk")
+
+    def reply_short(self, body):
+        self.send("HTTP/1.1 200 OK", f"Content-Length: {len(body)}", body=body[: len(body) // 2])
+
+    def reply_biglength(self, body):
+        self.send("HTTP/1.1 200 OK", "Content-Length: 1000000000000", body=body)
+
+    def reply_endless(self, body):
+        self.send("HTTP/1.1 200 OK", "Connection: close")
+        for _ in range(800):  # 50 MB, unless the client hangs up first
+            self.wfile.write(b"\0" * (1 << 16))
+            self.server.sent += 1 << 16
+
+    def reply_trickle(self, body):
+        self.send("HTTP/1.1 200 OK", f"Content-Length: {len(body)}")
+        for byte in body[:400]:  # one byte every 50 ms: 20 s for 400 bytes
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def hostile():
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), ScriptedReplies)
+    httpd.daemon_threads = True
+    httpd.sent = 0
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+LABELS = "t10k-labels-idx1-ubyte.gz"
+
+
+def _small_spec(name="local", files=(LABELS,)):
+    """Debian's copies of some Fashion-MNIST files, with their own checksums and sizes."""
+    md5 = {f: hashlib.md5((FASHION / f).read_bytes()).hexdigest() for f in files}
+    sizes = {f: (FASHION / f).stat().st_size for f in files}
+    return datasets.RemoteDataset(name, ("unused",), md5, datasets.MNIST.files, sizes)
+
+
+@needs_fashion
+@pytest.mark.parametrize("kind", ["badstatus", "headers", "chunked", "badlength", "short"])
+def test_malformed_replies_count_as_a_failed_mirror(hostile, tmp_path, kind):
+    _, url = hostile
+    folder = datasets.download(
+        _small_spec(), dest=tmp_path, mirrors=[f"{url}/{kind}", f"{url}/good"], progress=False
+    )
+    assert (folder / LABELS).read_bytes() == (FASHION / LABELS).read_bytes()
+    with pytest.raises(DatasetError, match=f"could not download {LABELS}") as error:
+        datasets.download(
+            _small_spec(), dest=tmp_path / "x", mirrors=[f"{url}/{kind}"], progress=False
+        )
+    assert f"{url}/{kind}/{LABELS}: " in str(error.value)
+    assert list((tmp_path / "x" / "local").iterdir()) == []
+
+
+@needs_fashion
+def test_an_endless_body_is_cut_off_at_the_known_size(hostile, tmp_path):
+    httpd, url = hostile
+    with pytest.raises(DatasetError, match=r"the mirror sent more than 70,661 bytes"):
+        datasets.download(_small_spec(), dest=tmp_path, mirrors=[f"{url}/endless"], progress=False)
+    assert httpd.sent < 20 * 2**20  # the client hung up long before the 50 MB were sent
+    assert list((tmp_path / "local").iterdir()) == []
+    with pytest.raises(DatasetError, match="announces 1,000,000,000,000 bytes"):
+        datasets.download(
+            _small_spec(), dest=tmp_path, mirrors=[f"{url}/biglength"], progress=False
+        )
+
+
+def test_unknown_sizes_get_a_generous_cap():
+    spec = datasets.RemoteDataset("x", ("unused",), {"a.gz": "0" * 32}, datasets.MNIST.files)
+    assert spec.sizes == {} and datasets.UNKNOWN_SIZE_CAP >= 100 * 2**20
+    for spec in (datasets.MNIST, datasets.FASHION_MNIST):
+        assert set(spec.sizes) == set(spec.md5)
+    assert datasets.FASHION_MNIST.sizes[LABELS] - (FASHION / LABELS).stat().st_size in (0, 23, 24)
+
+
+@needs_fashion
+def test_a_trickling_mirror_meets_the_per_file_deadline(hostile, tmp_path):
+    _, url = hostile
+    start = time.monotonic()
+    with pytest.raises(DatasetError, match=r"gave up after 1 s with \d+ bytes received"):
+        datasets.download(
+            _small_spec(), dest=tmp_path, mirrors=[f"{url}/trickle"], progress=False, deadline=1
+        )
+    assert time.monotonic() - start < 8  # per-read timeouts alone would wait 20 s here
+    folder = datasets.download(
+        _small_spec(),
+        dest=tmp_path,
+        mirrors=[f"{url}/trickle", f"{url}/good"],
+        progress=False,
+        deadline=1,
+    )
+    assert (folder / LABELS).exists()
+
+
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), "10"])
+def test_download_refuses_nonsense_times(tmp_path, value):
+    with pytest.raises(ValueError, match="positive number of seconds"):
+        datasets.download("mnist", dest=tmp_path, deadline=value)
+
+
+@needs_fashion
+def test_part_file_of_a_killed_download_is_ignored_then_cleaned(hostile, tmp_path):
+    _, url = hostile
+    spec = _small_spec()
+    code = (
+        "import sys; from mynn import datasets; "
+        "spec = datasets.RemoteDataset('local', (), {sys.argv[1]: sys.argv[2]}, {}, {}); "
+        "datasets.download(spec, dest=sys.argv[3], mirrors=[sys.argv[4]], progress=False)"
+    )
+    folder = tmp_path / "local"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, LABELS, spec.md5[LABELS], str(tmp_path), f"{url}/trickle"]
+    )
+    try:
+        for _ in range(300):
+            if list(folder.glob("*.part")):
+                break
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    (part,) = folder.glob(f".{LABELS}.*.part")  # SIGTERM runs no cleanup: the part stays
+    # The next run ignores a part file that a live download could still be writing ...
+    datasets.download(spec, dest=tmp_path, mirrors=[f"{url}/good"], progress=False)
+    assert (folder / LABELS).read_bytes() == (FASHION / LABELS).read_bytes()
+    assert part.exists()
+    # ... and removes it once it is older than any download may take.
+    os.utime(part, (time.time() - 2000, time.time() - 2000))
+    datasets.download(spec, dest=tmp_path, mirrors=[f"{url}/good"], progress=False)
+    assert sorted(p.name for p in folder.iterdir()) == [LABELS]
+
+
+# ---------------------------------------------------------------- the download command
+
+
+def _run_cli(capsys, *argv):
+    from mynn import cli
+
+    status = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@needs_fashion
+def test_dest_means_the_same_as_mynn_data_dir(hostile, tmp_path, monkeypatch, capsys):
+    _, url = hostile
+    spec = _small_spec("mnist", datasets.MNIST.files["test"])
+    monkeypatch.setitem(
+        datasets.DATASETS, "mnist", dataclasses.replace(spec, mirrors=(f"{url}/good",))
+    )
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path / "elsewhere"))
+    status, out, _ = _run_cli(capsys, "download", "mnist", "--dest", str(tmp_path / "D"))
+    assert status == 0
+    assert f"MYNN_DATA_DIR={tmp_path / 'D'} python -m mynn train --data mnist" in out
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path / "D"))
+    images, labels = datasets.load_mnist("test", source="full")
+    assert images.shape == (10000, 784) and labels.shape == (10000,)
+
+
+def test_download_help_says_where_files_go():
+    from mynn import cli
+
+    parser = cli.build_parser()
+    download = parser._subparsers._group_actions[0].choices["download"]
+    text = " ".join(download.format_help().split())
+    assert "the same as MYNN_DATA_DIR" in text and "DIR/<dataset>/" in text
+
+
+def test_empty_dest_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    status, _, err = _run_cli(capsys, "download", "mnist", "--dest", "")
+    assert status == 1 and "destination folder is empty" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_fashion
+def test_ctrl_c_says_which_verified_files_were_kept(hostile, tmp_path, monkeypatch, capsys):
+    _, url = hostile
+    files = ("t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
+    spec = dataclasses.replace(_small_spec("mnist", files), mirrors=(f"{url}/good",))
+    monkeypatch.setitem(datasets.DATASETS, "mnist", spec)
+    real_fetch, calls = datasets._fetch_verified, []
+
+    def fetch_then_ctrl_c(*args):
+        calls.append(args[0])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_fetch(*args)
+
+    monkeypatch.setattr(datasets, "_fetch_verified", fetch_then_ctrl_c)
+    status, _, err = _run_cli(capsys, "download", "mnist", "--dest", str(tmp_path))
+    assert status == 130
+    err = err.splitlines()[-1]  # after the progress bars
+    assert err.startswith("interrupted: kept 2 verified files in ")
+    assert "t10k-labels-idx1-ubyte.gz, train-labels-idx1-ubyte.gz" in err
+    assert "nothing was saved" not in err and "fetch the other 1" in err
+    assert sorted(p.name for p in (tmp_path / "mnist").iterdir()) == sorted(files[:2])
+    with pytest.raises(KeyboardInterrupt):  # still a KeyboardInterrupt for Python callers
+        calls.clear()
+        datasets.download(spec, dest=tmp_path / "again", progress=False)
+
+
+# ---------------------------------------------------------------- the data folder
+
+
+@pytest.fixture
+def no_home(monkeypatch):
+    """As in `docker run --user 4242`: HOME unset, and the uid has no passwd entry."""
+    import pwd
+
+    for name in ("HOME", "MYNN_DATA_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_entry(uid):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+
+
+def test_no_home_directory_names_mynn_data_dir(no_home, monkeypatch, tmp_path):
+    with pytest.raises(DatasetError, match="no home directory .* set MYNN_DATA_DIR"):
+        datasets.data_dir()
+    with pytest.raises(DatasetError, match="set MYNN_DATA_DIR"):
+        datasets.load_mnist("test", source="full")
+    with pytest.raises(DatasetError, match="set MYNN_DATA_DIR"):
+        datasets.download("mnist", progress=False)
+    assert datasets.load_mnist("test")[0].shape == (1000, 784)  # the sample needs no folder
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the XDG rules say
+    with pytest.raises(DatasetError, match="set MYNN_DATA_DIR"):
+        datasets.data_dir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert datasets.data_dir() == tmp_path / "mynn"
+    monkeypatch.setenv("MYNN_DATA_DIR", str(tmp_path / "data"))
+    assert datasets.data_dir() == tmp_path / "data"
+
+
+@needs_fashion
+def test_debian_fashion_mnist_needs_no_home(no_home):
+    assert datasets.load_fashion_mnist("test")[0].shape == (10000, 784)

@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -426,8 +427,9 @@ def test_consensus_on_a_damped_game_uses_second_derivatives():
             "not both",
         ),
         (lambda: simulate("simultaneous", 0, 0, 0.1, 5, objective=3), "must be a function"),
-        (lambda: iteration_matrix("adam", 0.1), "choose one of: simultaneous"),
-        (lambda: closed_form_growth_factor("momentum", 0.1), "choose one of"),
+        (lambda: iteration_matrix("adam", 0.1), "that have one: simultaneous"),
+        (lambda: iteration_matrix("sgd", 0.1), "unknown scheme 'sgd'; choose one of: simultaneous"),
+        (lambda: closed_form_growth_factor("momentum", 0.1), "no simple closed-form"),
         (lambda: closed_form_growth_factor("simultaneous", [0.1, -0.1]), "lr must be positive"),
         (lambda: flow(0.6, 0.7, [0.0, float("nan")]), "t must be finite"),
         (lambda: radius([1.0, 2.0, 3.0]), "last axis"),
@@ -471,3 +473,75 @@ def test_plots_draw_without_error():
         pictures.top_view(axes[0], arrows="sideways")
     for f in [*figures, figure]:
         plt.close(f)
+
+
+# ---------------------------------------------------------------------------- clear errors
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: games.describe_growth(1.0, tolerance=-1), "tolerance .* 0 or more, got -1"),
+        (lambda: games.describe_growth(1.5, tolerance=float("nan")), "tolerance must be finite"),
+        (lambda: simulate("simultaneous", 0.6, 0.7, 10**400, 5), r"lr is too large .*10\*\*400"),
+        (lambda: simulate("simultaneous", 10**400, 0.7, 0.1, 5), "x0 is too large"),
+        (lambda: games.growth_factor("simultaneous", 10**400), "lr is too large"),
+        (lambda: games.growth_factor("simultaneous", [0.1, 10**400]), "lr is too large"),
+        (lambda: closed_form_growth_factor("proximal", 10**400), "lr is too large"),
+        (lambda: flow(0.6, 0.7, 10**400), "t is too large"),
+        (lambda: flow(0.6, 0.7, "soon"), "t must be a number"),
+        (lambda: simulate("simultaneous", 0.6, 0.7, 0.1, 10**15), r"would need 16\.0 PB"),
+        (lambda: play_with_torch("sgd", 0.6, 0.7, 0.1, 10**15), r"would need 16\.0 PB"),
+        (
+            lambda: iteration_matrix("adam", 0.1),
+            "'adam' has no fixed iteration matrix: .*adaptive .*simultaneous, alternating",
+        ),
+        (lambda: games.growth_factor("adam", 0.1), "no fixed iteration matrix"),
+        (lambda: closed_form_growth_factor("adam", 0.1), "no fixed iteration matrix"),
+        (
+            lambda: simulate("simultaneous", 0.6, 0.7, 0.1, 5, gradient=lambda x, y: (1, 2, 3)),
+            r"two numbers \(df/dx, df/dy\).*returned \(1, 2, 3\)",
+        ),
+    ],
+)
+def test_more_bad_input_gets_one_clear_value_error(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_describe_growth_at_exactly_one_with_no_tolerance():
+    assert games.describe_growth(1.0, tolerance=0).startswith("cycles")
+
+
+def test_huge_steps_are_refused_before_allocating(monkeypatch):
+    def no_allocation(*args, **kwargs):
+        raise AssertionError("allocated")
+
+    monkeypatch.setattr(games.np, "empty", no_allocation)
+    with pytest.raises(
+        ValueError, match=r"steps=1,000,000,000,000,000 would need 16\.0 PB .*fewer"
+    ):
+        simulate("simultaneous", 0.6, 0.7, 0.1, 10**15)
+
+
+@pytest.mark.parametrize(
+    ("objective", "message"),
+    [
+        (
+            lambda x, y: torch.stack([x * y, x]),
+            r"tensor of shape \(2,\); f\(x, y\) must return one",
+        ),
+        (lambda x, y: 3.0, "returned 3.0, a float, not a torch tensor"),
+        (lambda x, y: torch.tensor(3.0), "does not depend on x or y"),
+        (lambda x, y: np.float64(2.0), "a float64, not a torch tensor"),
+    ],
+)
+@pytest.mark.parametrize("scheme", ["simultaneous", "consensus"])
+def test_objectives_that_are_not_one_number_of_x_and_y(objective, message, scheme):
+    with pytest.raises(ValueError, match=message):
+        simulate(scheme, 0.6, 0.7, 0.1, 5, objective=objective)
+
+
+def test_play_with_torch_checks_the_objective_too():
+    with pytest.raises(ValueError, match="tensor of shape"):
+        play_with_torch("sgd", 0.6, 0.7, 0.1, 5, objective=lambda x, y: torch.stack([x, y]))
+    with pytest.raises(ValueError, match="does not depend on x or y"):
+        play_with_torch("adam", 0.6, 0.7, 0.1, 5, objective=lambda x, y: torch.tensor(1.0))

@@ -338,7 +338,7 @@ def test_empty_labels_make_empty_targets():
     assert mynn.make_targets([]).shape == (0, 10)
 
 
-def test_the_per_sample_loop_runs_with_one_blas_thread():
+def test_train_epoch_runs_with_one_blas_thread():
     from threadpoolctl import threadpool_info
 
     from mynn.network import _one_blas_thread

@@ -96,3 +96,15 @@ def test_progress_bar_is_skipped_when_stderr_is_gone(sample, monkeypatch):
     images, labels = sample
     monkeypatch.setattr(sys, "stderr", None)
     fit(mynn.NeuralNetwork(784, 5, 10, 0.1, seed=0), images[:100], labels[:100], progress=True)
+
+
+def test_stderr_usable_tells_missing_and_closed_streams(monkeypatch, tmp_path):
+    import io
+
+    from mynn.progress import stderr_usable
+
+    closed = open(tmp_path / "log", "w")  # noqa: SIM115
+    closed.close()
+    for stream, usable in ((None, False), (closed, False), (io.StringIO(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        assert stderr_usable() is usable

@@ -1,6 +1,7 @@
 """Matplotlib pictures the notebooks share, one module per topic.
 
 - :mod:`mynn.plots.mnist`: digits, confusion matrices, experiment sweeps
+- :mod:`mynn.plots.images`: a photo prepared step by step, naive against MNIST-style loading
 - :mod:`mynn.plots.convolution`: kernels moving over inputs, transposed convolutions, GIFs
 - :mod:`mynn.plots.games`: the x·y saddle, orbits of the update rules, growth factors
 """

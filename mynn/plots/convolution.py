@@ -42,6 +42,7 @@ __all__ = [
     "conv_transpose_diagram",
     "conv_transpose_frames",
     "diagram_frames",
+    "explore_widget",
     "gif_bytes",
     "plot_conv",
     "plot_conv_steps",
@@ -315,6 +316,14 @@ def _legend_handles(diagram):
     return handles
 
 
+def _frame_legend_handles(diagram):
+    return [
+        *_legend_handles(diagram),
+        Patch(facecolor=OUTPUT_COLOUR, edgecolor=LINE_COLOUR, label="output cells done"),
+        Patch(facecolor=KERNEL_COLOUR, edgecolor=LINE_COLOUR, label="this step's output cell"),
+    ]
+
+
 def plot_steps(diagram, *, panel_inches=None, max_steps=100):
     """Every kernel position of a diagram, one small picture per output cell.
 
@@ -483,6 +492,9 @@ def plot_conv_transpose(input_size, kernel_size, stride=1, padding=0, output_pad
 def diagram_frames(diagram, *, dpi=72):
     """Render each step as an image: the kernel on the grid, the output filling up.
 
+    Each frame carries the same legend as the still pictures (the kinds of cell, the
+    kernel) and says what the output's colours mean (cells done, this step's cell).
+
     Drawn off-screen (no pyplot), so it works anywhere and leaves no figures open.
 
     Returns
@@ -490,11 +502,14 @@ def diagram_frames(diagram, *, dpi=72):
     list of numpy.ndarray
         One (height, width, 3) uint8 image per kernel position.
     """
-    fig = Figure(figsize=_figure_size(diagram, extra_height=0.9), dpi=dpi, layout="constrained")
+    fig = Figure(figsize=_figure_size(diagram, extra_height=1.5), dpi=dpi, layout="constrained")
     canvas = FigureCanvasAgg(fig)
     grid_ax, output_ax = _summary_axes(fig, diagram)
     _draw_grid(grid_ax, diagram.grid)
     fig.suptitle(diagram.title, fontsize=10)
+    fig.legend(
+        handles=_frame_legend_handles(diagram), loc="outside lower center", ncols=3, fontsize=8
+    )
     kernel = _draw_kernel(grid_ax, diagram, diagram.positions[0])
     output = _draw_output(output_ax, diagram.output_shape, done=0, current=0)
     canvas.draw()
@@ -541,7 +556,50 @@ def gif_bytes(frames, *, seconds_per_frame=0.6):
 
 
 def write_gif(frames, path, *, seconds_per_frame=0.6):
-    """Write the frames to ``path`` as an endlessly looping GIF; returns the path."""
+    """Write the frames to ``path`` as an endlessly looping GIF; returns the path.
+
+    The file is written whole or not at all (a temporary file renamed into place), so an
+    interrupted call never leaves a half-written GIF over an existing one.
+    """
+    from mynn.datasets import _atomic_writer
+
     path = Path(path)
-    path.write_bytes(gif_bytes(frames, seconds_per_frame=seconds_per_frame))
+    data = gif_bytes(frames, seconds_per_frame=seconds_per_frame)
+    with _atomic_writer(path) as handle:
+        handle.write(data)
     return path
+
+
+# --------------------------------------------------------------------------------------
+# interactive
+# --------------------------------------------------------------------------------------
+
+
+def explore_widget(size=6, kernel_size=3, stride=2, padding=0, transposed=False):
+    """Sliders for the summary picture: input size 2..8, kernel 1..5, stride 1..3,
+    padding 0..2, and a box to switch to the transposed convolution.
+
+    One live picture, redrawn as the sliders move; settings PyTorch refuses print the
+    reason instead. Needs ipywidgets and a running kernel; returns the
+    ``ipywidgets.interactive`` to display.
+    """
+    import ipywidgets as widgets
+
+    def draw(size, kernel_size, stride, padding, transposed):
+        try:
+            if transposed:
+                plot_conv_transpose(size, kernel_size, stride, padding)
+            else:
+                plot_conv(size, kernel_size, stride, padding)
+            plt.show()
+        except ValueError as error:
+            print(error)
+
+    return widgets.interactive(
+        draw,
+        size=widgets.IntSlider(value=size, min=2, max=8, description="size"),
+        kernel_size=widgets.IntSlider(value=kernel_size, min=1, max=5, description="kernel"),
+        stride=widgets.IntSlider(value=stride, min=1, max=3, description="stride"),
+        padding=widgets.IntSlider(value=padding, min=0, max=2, description="padding"),
+        transposed=widgets.Checkbox(value=transposed, description="transposed"),
+    )

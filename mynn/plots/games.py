@@ -9,7 +9,42 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from mynn import games
 from mynn.games import radius
+
+SCHEME_COLOURS: dict[str, str] = {
+    "simultaneous": "tab:red",
+    "alternating": "tab:orange",
+    "extragradient": "tab:green",
+    "optimistic": "tab:purple",
+    "consensus": "tab:brown",
+    "momentum": "tab:pink",
+    "proximal": "tab:olive",
+    "adam": "tab:blue",
+}
+"""One colour per update rule, the same in every picture of the notebook."""
+
+SCHEME_LINE_OPTIONS: dict[str, dict[str, object]] = {
+    "extragradient": {"linewidth": 3},
+    "proximal": {"linestyle": "--"},
+}
+"""Extragradient is drawn wide and proximal dashed on top of it: their distance curves
+almost coincide (their growth factors differ by 1e-6 at lr = 0.1), and with two plain
+lines one would hide the other."""
+
+COORDINATE_COLOURS = {"x": "black", "y": "tab:gray"}
+"""x and y against step: not rules, so not rule colours."""
+
+FLOW_COLOUR = "black"
+"""The continuous-time circle."""
+
+
+def scheme_style(name: str) -> dict[str, object]:
+    """Line options for a rule: its colour (and width or style); {} for a name that isn't one."""
+    if name not in SCHEME_COLOURS:
+        return {}
+    return {"color": SCHEME_COLOURS[name], **SCHEME_LINE_OPTIONS.get(name, {})}
+
 
 SADDLE_VIEWS = ((30, -60), (30, 30), (5, -45))
 """(elevation, azimuth) in degrees for :func:`saddle_surfaces`' three pictures."""
@@ -73,8 +108,8 @@ def top_view(
 def coordinates_against_step(ax: Axes, path: np.ndarray, title: str | None = None) -> Axes:
     """x and y of a simulated path against the step number."""
     steps = np.arange(len(path))
-    ax.plot(steps, path[:, 0], label="x")
-    ax.plot(steps, path[:, 1], label="y")
+    ax.plot(steps, path[:, 0], color=COORDINATE_COLOURS["x"], label="x")
+    ax.plot(steps, path[:, 1], color=COORDINATE_COLOURS["y"], label="y")
     ax.axhline(0, color="k", linewidth=0.5)
     ax.set_xlabel("step")
     ax.set_ylabel("value")
@@ -84,17 +119,43 @@ def coordinates_against_step(ax: Axes, path: np.ndarray, title: str | None = Non
     return ax
 
 
+DRAW_LIMIT = 1e200
+"""The farthest distance :func:`explore` draws. float64 overflows to inf at 1.8e308, and
+matplotlib's log axes fail somewhat before that; a path that gets farther is drawn up to
+there, with the last point marked and a note."""
+
+
+def drawable_steps(path: np.ndarray) -> int:
+    """How many points of a path can be drawn: up to the first one that is non-finite or
+    farther than :data:`DRAW_LIMIT` from (0, 0)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        distance = radius(path)
+        ok = np.isfinite(distance) & (distance <= DRAW_LIMIT)
+    return len(ok) if ok.all() else int(np.argmin(ok))
+
+
 def orbit(
     ax: Axes,
     path: np.ndarray,
     label: str | None = None,
     start_circle: bool = True,
     limit: float | None = None,
+    scheme: str | None = None,
     **line_options: object,
 ) -> Axes:
-    """A path in the (x, y) plane, its start marked, and the circle of the starting radius."""
-    (line,) = ax.plot(path[:, 0], path[:, 1], linewidth=0.8, label=label, **line_options)
+    """A path in the (x, y) plane, its start marked, and the circle of the starting radius.
+
+    ``scheme`` colours the path with the rule's colour from :data:`SCHEME_COLOURS`. A path
+    that runs off beyond :data:`DRAW_LIMIT` (or overflows) is drawn up to there and its last
+    drawn point marked with an X.
+    """
+    if scheme is not None:
+        line_options = {"color": SCHEME_COLOURS.get(scheme), **line_options}
+    shown = path[: max(drawable_steps(path), 1)]
+    (line,) = ax.plot(shown[:, 0], shown[:, 1], linewidth=0.8, label=label, **line_options)
     ax.plot(*path[0], "o", color=line.get_color(), markersize=5)
+    if len(shown) < len(path):
+        ax.plot(*shown[-1], "kX", markersize=8)
     if start_circle:
         angle = np.linspace(0, 2 * np.pi, 200)
         r0 = radius(path[0])
@@ -120,8 +181,8 @@ def scheme_orbits(
     rows = -(-len(paths) // ncols)
     figure, axes = plt.subplots(rows, ncols, figsize=(3.2 * ncols, 3.2 * rows), squeeze=False)
     for ax, (name, path) in zip(axes.flat, paths.items(), strict=False):
-        orbit(ax, path, limit=limit)
-        ax.set_title(name)
+        orbit(ax, path, limit=limit, scheme=name)
+        ax.set_title(name, color=SCHEME_COLOURS.get(name, "black"))
     for ax in list(axes.flat)[len(paths) :]:
         ax.set_visible(False)
     figure.tight_layout()
@@ -129,9 +190,14 @@ def scheme_orbits(
 
 
 def radius_against_step(ax: Axes, paths: Mapping[str, np.ndarray]) -> Axes:
-    """Distance from the saddle against step, log scale, one line per path."""
+    """Distance from the saddle against step, log scale, one line per path.
+
+    A path that runs off beyond :data:`DRAW_LIMIT` stops there, marked with an X."""
     for name, path in paths.items():
-        ax.semilogy(radius(path), label=name)
+        shown = radius(path[: drawable_steps(path)])
+        ax.semilogy(shown, label=name, **scheme_style(name))
+        if len(shown) < len(path):
+            ax.plot(len(shown) - 1, shown[-1], "kX", markersize=8)
     ax.set_xlabel("step")
     ax.set_ylabel("distance from (0, 0)")
     ax.legend(fontsize="small", ncol=2)
@@ -141,9 +207,92 @@ def radius_against_step(ax: Axes, paths: Mapping[str, np.ndarray]) -> Axes:
 def growth_factor_curves(ax: Axes, lrs: np.ndarray, factors: Mapping[str, np.ndarray]) -> Axes:
     """Per-step growth factor against learning rate; above the line at 1 a rule diverges."""
     for name, values in factors.items():
-        ax.plot(lrs, values, label=name)
+        ax.plot(lrs, values, label=name, **scheme_style(name))
     ax.axhline(1, color="k", linewidth=0.8)
     ax.set_xlabel("learning rate lr")
     ax.set_ylabel("growth factor per step")
     ax.legend(fontsize="small")
     return ax
+
+
+EXPLORE_MAX_STEPS = 2000
+"""The explorer's largest number of steps."""
+
+
+def explore(
+    scheme: str = "simultaneous",
+    lr: float = 0.1,
+    steps: int = 499,
+    x0: float = 0.6,
+    y0: float = 0.7,
+) -> Figure:
+    """One rule played from (x0, y0): its path in the plane and its distance against step.
+
+    Every point is drawn, however far out (the axes scale to the path), up to
+    :data:`DRAW_LIMIT`: a rule that diverges long enough gets farther than any axis can
+    show (and then overflows float64); the picture stops at the last point within the
+    limit, marks it with an X, and says so. For the linear rules the distance panel also
+    shows the growth factor's prediction r0·ρ^k, dotted.
+    """
+    path = games.simulate(scheme, x0, y0, lr, steps)
+    last = max(drawable_steps(path) - 1, 0)
+    shown = path[: last + 1]
+    distance = radius(shown)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
+    orbit(left, shown, scheme=scheme)
+    left.set_title(f"{scheme}, lr = {lr:.3g}, {steps} steps", color=SCHEME_COLOURS[scheme])
+    right.semilogy(
+        np.arange(last + 1), distance[: last + 1], label="simulated", **scheme_style(scheme)
+    )
+    if scheme in games.LINEAR_SCHEMES:
+        if scheme in games.CLOSED_FORM_SCHEMES:
+            factor = games.closed_form_growth_factor(scheme, lr)
+        else:
+            factor = games.growth_factor(scheme, lr)
+        with np.errstate(over="ignore", under="ignore"):
+            predicted = distance[0] * factor ** np.arange(last + 1, dtype=np.float64)
+        right.semilogy(predicted, "k:", linewidth=1.5, label=f"r0 × {factor:.4g}^step")
+        words = games.describe_growth(factor)
+        if scheme == "alternating" and lr == 2:
+            words = "lr = 2 exactly: a repeated eigenvalue -1, the distance grows linearly"
+        right.set_title(words)
+    else:
+        right.set_title("Adam: not linear, no single growth factor")
+    if last < steps:
+        right.plot(last, distance[last], "kX", markersize=9)  # orbit() marks the left
+        left.set_title(
+            f"{scheme}, lr = {lr:.3g}: beyond {DRAW_LIMIT:.0e} after step {last}\n"
+            f"(drawn up to there, marked X, of {steps} steps)",
+            color=SCHEME_COLOURS[scheme],
+        )
+    right.set_xlabel("step")
+    right.set_ylabel("distance from (0, 0), log scale")
+    right.legend(loc="best", fontsize="small")
+    figure.tight_layout()
+    return figure
+
+
+def explore_widget(x0: float = 0.6, y0: float = 0.7, lr: float = 0.1, steps: int = 499):
+    """Sliders for :func:`explore`: rule, learning rate 0.01..3.16 (log scale), steps 1..2000.
+
+    The steps slider moves one step at a time (so 499 is reachable), and the learning rate
+    slider reaches past 2, where alternating steps stop cycling (extragradient stops
+    converging at 1). Needs ipywidgets and a live kernel; returns the
+    ``ipywidgets.interactive`` to display.
+    """
+    import ipywidgets as widgets
+
+    def draw(scheme: str, lr: float, steps: int) -> None:
+        explore(scheme, lr, steps, x0, y0)
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        scheme=widgets.Dropdown(options=games.SCHEMES, value="simultaneous", description="rule"),
+        lr=widgets.FloatLogSlider(
+            value=lr, base=10, min=-2, max=0.5, step=0.01, readout_format=".3g", description="lr"
+        ),
+        steps=widgets.IntSlider(
+            value=steps, min=1, max=EXPLORE_MAX_STEPS, step=1, description="steps"
+        ),
+    )

@@ -7,6 +7,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
+
+SWEEP_COLOUR = "tab:blue"
+"""Test accuracy, in every sweep."""
 
 
 def show_digit(
@@ -77,13 +81,44 @@ def plot_sweep(
     log_x: bool = False,
     title: str | None = None,
     ax: plt.Axes | None = None,
+    rounding_decides: Sequence[bool] | None = None,
 ) -> plt.Axes:
-    """Test accuracy against one setting (learning rate, hidden nodes, epochs), as in the book."""
+    """Test accuracy against one setting (learning rate, hidden nodes, epochs), as in the book.
+
+    The x axis is labelled with exactly the values tried (on a log scale too, where the
+    default ticks would be powers of ten). ``rounding_decides`` marks the points whose
+    exact value depends on floating-point rounding (e.g. a chaotic, too large learning
+    rate): they are drawn hollow, and the legend says why.
+    """
+    values = [float(v) for v in values]
+    accuracies = [float(a) for a in accuracies]
+    if len(values) != len(accuracies):
+        raise ValueError(f"{len(values)} values but {len(accuracies)} accuracies")
     if ax is None:
-        ax = plt.figure(figsize=(5, 3.5)).add_subplot()
-    ax.plot(values, accuracies, "o-", color="tab:blue")
+        ax = plt.figure(figsize=(7, 4)).add_subplot()
+    ax.plot(values, accuracies, "-", color=SWEEP_COLOUR)
+    uncertain = (
+        np.zeros(len(values), dtype=bool)
+        if rounding_decides is None
+        else np.asarray(rounding_decides, dtype=bool)
+    )
+    x, y = np.asarray(values), np.asarray(accuracies)
+    ax.plot(x[~uncertain], y[~uncertain], "o", color=SWEEP_COLOUR)
+    if uncertain.any():
+        ax.plot(
+            x[uncertain],
+            y[uncertain],
+            "o",
+            markerfacecolor="white",
+            color=SWEEP_COLOUR,
+            label="exact value decided by rounding",
+        )
+        ax.legend(loc="lower left", fontsize="small")
     if log_x:
         ax.set_xscale("log")
+        ax.xaxis.set_minor_locator(NullLocator())
+    crowded = log_x and len(values) > 8  # neighbours on a log axis can touch: tilt them
+    ax.set_xticks(values, [f"{v:g}" for v in values], rotation=45 if crowded else 0)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("test accuracy")
     ax.grid(True, alpha=0.3)

@@ -1,0 +1,66 @@
+"""Output sizes of convolutions, transposed convolutions and pooling, and a layer tracer.
+
+Two ideas, one file each:
+
+- :mod:`mynn.convsize.sizes`: PyTorch's output-size formulas per layer, and the reverse
+  questions (which padding gives the size I want?), torch-free.
+- :mod:`mynn.convsize.tracer`: layer specs, the book's three convolutional networks, and
+  :func:`trace`, the shape after every layer of a network.
+
+Every name is re-exported here, so ``from mynn.convsize import trace, conv_output_size``
+works as before. Importing this package does not import torch.
+"""
+
+from mynn.convsize.sizes import (
+    DIMENSION_NAMES,
+    conv_output_size,
+    conv_paddings,
+    conv_transpose_output_size,
+    conv_transpose_paddings,
+    output_padding_to_restore,
+    padding_sides,
+    pool_output_size,
+)
+from mynn.convsize.tracer import (
+    BOOK_CELEBA_DISCRIMINATOR,
+    BOOK_CELEBA_GENERATOR,
+    BOOK_MNIST_CNN,
+    AvgPool,
+    Conv,
+    ConvTranspose,
+    Flatten,
+    LayerShape,
+    Linear,
+    MaxPool,
+    Reshape,
+    Trace,
+    TraceRow,
+    Unchanged,
+    trace,
+)
+
+__all__ = [
+    "AvgPool",
+    "BOOK_CELEBA_DISCRIMINATOR",
+    "BOOK_CELEBA_GENERATOR",
+    "BOOK_MNIST_CNN",
+    "Conv",
+    "ConvTranspose",
+    "DIMENSION_NAMES",
+    "Flatten",
+    "LayerShape",
+    "Linear",
+    "MaxPool",
+    "Reshape",
+    "Trace",
+    "TraceRow",
+    "Unchanged",
+    "conv_output_size",
+    "conv_paddings",
+    "conv_transpose_output_size",
+    "conv_transpose_paddings",
+    "output_padding_to_restore",
+    "padding_sides",
+    "pool_output_size",
+    "trace",
+]

@@ -1,0 +1,267 @@
+"""Pictures for the satellite-altimetry notebook (see :mod:`mynn.altimetry`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from mynn.altimetry import (
+    CLASSES,
+    EDGE_10_90,
+    JASON,
+    BinnedErrors,
+    Instrument,
+    Track,
+    WaveformSet,
+    brown_waveform,
+    sigma_c_from_swh,
+)
+
+CLASS_COLOURS = {
+    "ocean": "tab:blue",
+    "specular": "tab:cyan",
+    "ocean_bright": "tab:purple",
+    "multi_peak": "tab:pink",
+    "land": "tab:brown",
+}
+"""One colour per surface class."""
+
+METHOD_COLOURS = {
+    "truth": "black",
+    "network": "tab:red",
+    "Brown fit": "tab:blue",
+    "leading-edge width": "tab:green",
+    "nadir sub-waveform fit": "tab:orange",
+    "whole-waveform Brown fit": "tab:blue",
+    "threshold 50 %": "tab:green",
+    "highest gate": "tab:gray",
+}
+"""One colour per method, shared by every figure."""
+
+
+def _method_colour(name: str, index: int) -> str:
+    return METHOD_COLOURS.get(name, f"C{index % 10}")
+
+
+def plot_brown_waveforms(
+    swhs: Sequence[float] = (0.5, 2.0, 4.0, 8.0),
+    speckled: np.ndarray | None = None,
+    epoch: float = 31.0,
+    instrument: Instrument = JASON,
+) -> Figure:
+    """Noise-free Brown waveforms for several SWH: whole window and the leading edge.
+
+    The right panel marks each edge's predicted 10 %-90 % width, 2.563 sigma_c. With
+    ``speckled`` (one measured waveform of the first SWH), a third panel shows it over
+    its noise-free shape.
+    """
+    panels = 3 if speckled is not None else 2
+    figure, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 4))
+    gates = np.arange(instrument.n_gates)
+    colours = plt.cm.viridis(np.linspace(0.0, 0.85, len(swhs)))
+    for index, (swh, colour) in enumerate(zip(swhs, colours)):
+        w = brown_waveform(swh, epoch, instrument=instrument)
+        width = EDGE_10_90 * float(sigma_c_from_swh(swh, instrument))
+        axes[0].plot(gates, w, color=colour, label=f"SWH {swh:g} m")
+        axes[1].plot(gates, w, ".-", color=colour, label=f"{swh:g} m: 10-90 % width {width:.1f}")
+        axes[1].hlines(
+            -0.06 * (index + 1), epoch - width / 2, epoch + width / 2, color=colour, lw=3
+        )
+    axes[0].set_title(f"{instrument.name} Brown-Hayne waveforms (noise-free)")
+    axes[1].set_xlim(epoch - 15, epoch + 15)
+    axes[1].axvline(epoch, color="black", lw=0.8, ls=":")
+    axes[1].set_title("the leading edge; bars: 2.563 sigma_c, the predicted 10-90 % width")
+    for ax in axes[:2]:
+        ax.set_xlabel("range gate")
+        ax.set_ylabel("power (amplitude = 1)")
+        ax.legend(fontsize=8, loc="lower right")
+    if speckled is not None:
+        axes[2].plot(gates, speckled, color="tab:gray", lw=1, label="measured (speckle)")
+        axes[2].plot(
+            gates,
+            brown_waveform(swhs[0], epoch, instrument=instrument),
+            color=colours[0],
+            lw=2,
+            label=f"model, SWH {swhs[0]:g} m",
+        )
+        axes[2].set_xlabel("range gate")
+        axes[2].set_ylabel("power")
+        axes[2].set_title(f"one 20 Hz waveform: {instrument.looks} echoes averaged")
+        axes[2].legend(fontsize=8, loc="lower right")
+    figure.tight_layout()
+    return figure
+
+
+def plot_examples(data: WaveformSet, per_class: int = 3) -> Figure:
+    """A grid of measured waveforms, one row per class, each with its true nadir epoch."""
+    present = [c for c in range(len(CLASSES)) if np.any(data.labels == c)]
+    figure, axes = plt.subplots(
+        len(present), per_class, figsize=(3.4 * per_class, 2.1 * len(present)), squeeze=False
+    )
+    for row, label in enumerate(present):
+        name = CLASSES[label]
+        for column, i in enumerate(np.flatnonzero(data.labels == label)[:per_class]):
+            ax = axes[row, column]
+            ax.plot(data.waveforms[i], color=CLASS_COLOURS[name], lw=1)
+            ax.axvline(data.epoch[i], color="black", lw=0.8, ls=":")
+            swh = "" if np.isnan(data.swh[i]) else f", SWH {data.swh[i]:.1f} m"
+            ax.set_title(f"{name}{swh}", fontsize=9)
+            ax.tick_params(labelsize=7)
+            if column == 0:
+                ax.set_ylabel("power", fontsize=8)
+            if row == len(present) - 1:
+                ax.set_xlabel("range gate", fontsize=8)
+    figure.suptitle("simulated waveforms (dotted: the true nadir epoch)", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def plot_confusion(matrix: np.ndarray, names: Sequence[str] = CLASSES) -> Figure:
+    """Counts C[true, predicted] with the numbers written in the cells."""
+    matrix = np.asarray(matrix)
+    figure, ax = plt.subplots(figsize=(6, 5))
+    shown = ax.imshow(matrix, cmap="Blues")
+    figure.colorbar(shown, ax=ax, label="waveforms")
+    for true, predicted in np.ndindex(matrix.shape):
+        count = matrix[true, predicted]
+        colour = "white" if count > matrix.max() / 2 else "black"
+        ax.text(predicted, true, str(count), ha="center", va="center", fontsize=9, color=colour)
+    ax.set_xticks(range(len(names)), names, rotation=30)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xlabel("the network's answer")
+    ax.set_ylabel("true surface")
+    ax.set_title("confusion matrix (diagonal = correct)")
+    figure.tight_layout()
+    return figure
+
+
+def plot_binned_errors(results: Mapping[str, BinnedErrors], title: str = "") -> Figure:
+    """Bias and RMSE per SWH range, one bar colour per method."""
+    figure, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    first = next(iter(results.values()))
+    centres = np.arange(len(first.bias))
+    labels = [f"{a:g}-{b:g}" for a, b in zip(first.edges[:-1], first.edges[1:])]
+    width = 0.8 / len(results)
+    for index, (name, errors) in enumerate(results.items()):
+        offset = (index - (len(results) - 1) / 2) * width
+        colour = _method_colour(name, index)
+        axes[0].bar(centres + offset, errors.bias, width, color=colour, label=name)
+        axes[1].bar(centres + offset, errors.rmse, width, color=colour, label=name)
+    axes[0].axhline(0.0, color="black", lw=0.8)
+    for ax, what in zip(axes, ("bias (estimate - truth), m", "RMSE, m")):
+        ax.set_xticks(centres, labels)
+        ax.set_xlabel("true SWH range, m")
+        ax.set_ylabel(what)
+        ax.grid(axis="y", alpha=0.3)
+    axes[1].legend(fontsize=8)
+    figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def plot_peak_picking(
+    waveforms: np.ndarray,
+    truth: np.ndarray,
+    estimates: Mapping[str, np.ndarray],
+    indices: Sequence[int],
+) -> Figure:
+    """Multi-peak waveforms with the true nadir epoch and each method's pick."""
+    figure, axes = plt.subplots(1, len(indices), figsize=(4 * len(indices), 3.3), squeeze=False)
+    for ax, i in zip(axes[0], indices):
+        ax.plot(waveforms[i], color="tab:gray", lw=1)
+        ax.axvline(truth[i], color="black", lw=2.5, alpha=0.4, label="true nadir epoch")
+        for index, (name, epoch) in enumerate(estimates.items()):
+            ax.axvline(epoch[i], color=_method_colour(name, index), lw=1.2, ls="--", label=name)
+        ax.set_xlabel("range gate")
+        ax.set_ylabel("power")
+        ax.set_title(f"waveform {i}", fontsize=9)
+    axes[0, 0].legend(fontsize=7, loc="upper right")
+    figure.tight_layout()
+    return figure
+
+
+def plot_track(
+    track: Track,
+    heights: Mapping[str, np.ndarray],
+    swh: Mapping[str, np.ndarray],
+    water_predicted: np.ndarray | None = None,
+) -> Figure:
+    """A simulated pass: the waveforms as an image, surface heights, and SWH along track.
+
+    Top: log power, one column per waveform, with the true nadir epoch and the bright
+    target's parabola. Middle: true height, the tracker's window and retracked heights.
+    Bottom: true SWH and the estimates over the sea. ``water_predicted`` marks where a
+    classifier says "water" as a strip under the top panel.
+    """
+    figure, axes = plt.subplots(
+        3, 1, figsize=(12, 10), sharex=True, gridspec_kw={"height_ratios": [1.3, 1, 1]}
+    )
+    x = track.distance_km
+    step = x[1] - x[0]
+    n_gates = track.instrument.n_gates
+    image = np.log10(track.waveforms.T + 1e-3)
+    shown = axes[0].imshow(
+        image,
+        aspect="auto",
+        cmap="magma",
+        vmin=-2,
+        vmax=1,
+        extent=[x[0] - step / 2, x[-1] + step / 2, n_gates - 0.5, -0.5],
+    )
+    colour_bar = axes[0].inset_axes([0.78, 0.22, 0.19, 0.05])  # inside: keeps x aligned
+    figure.colorbar(shown, cax=colour_bar, orientation="horizontal")
+    colour_bar.set_title("log10 power", fontsize=8)
+    colour_bar.tick_params(labelsize=7)
+    inside = (track.epoch >= 0) & (track.epoch <= n_gates - 1)
+    axes[0].plot(
+        x, np.where(inside, track.epoch, np.nan), color="cyan", lw=1, label="true nadir epoch"
+    )
+    axes[0].plot(
+        x, track.target_epoch, color="lime", lw=1, ls="--", label="bright target: (x^2 + y^2) / 2h"
+    )
+    axes[0].axhline(track.instrument.tracking_gate, color="white", lw=0.6, ls=":")
+    if water_predicted is not None:
+        strip = np.where(water_predicted, n_gates - 3, np.nan)
+        axes[0].plot(x, strip, "s", color="tab:blue", ms=2, label="network says water")
+    axes[0].set_ylabel("range gate")
+    axes[0].legend(fontsize=8, loc="lower left")
+    axes[0].set_title("simulated pass: ocean | land with a lake | ocean (Jason, 20 Hz)")
+    for name, values in heights.items():
+        style = {"color": "black", "lw": 2} if name == "truth" else {"lw": 1}
+        axes[1].plot(x, values, label=name, **style)
+    axes[1].set_ylabel("surface height, m")
+    axes[1].legend(fontsize=8)
+    for index, (name, values) in enumerate(swh.items()):
+        colour = "black" if name == "truth" else f"C{index - 1}"
+        style = {"lw": 2} if name == "truth" else {"lw": 1, "marker": ".", "ms": 2}
+        axes[2].plot(x, values, color=colour, label=name, **style)
+    axes[2].set_ylabel("SWH, m")
+    axes[2].set_xlabel("along-track distance, km")
+    axes[2].legend(fontsize=8, ncol=2)
+    for ax in axes:
+        ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure
+
+
+def plot_lags(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], rate_hz: float = 20.0) -> Figure:
+    """Cross-correlation against lag for several estimate/truth pairs, peaks marked."""
+    figure, ax = plt.subplots(figsize=(7, 3.8))
+    for index, (name, (lags, correlation)) in enumerate(curves.items()):
+        best = lags[np.nanargmax(correlation)]
+        ax.plot(
+            lags,
+            correlation,
+            color=f"C{index}",
+            label=f"{name}: peak at {best} ({best / rate_hz:.2f} s)",
+        )
+        ax.axvline(best, color=f"C{index}", lw=0.8, ls=":")
+    ax.set_xlabel("lag of the estimate behind the truth, waveforms (20 per second)")
+    ax.set_ylabel("correlation")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,578 @@
+"""Network files: mynn's self-describing .npz and .h5 files, and the book's two .npy files.
+
+The book saves a trained network with ``numpy.save`` of ``wih`` and ``who`` into
+``saved_wih.npy`` and ``saved_who.npy``, and loads them back into a network built with the
+same settings. It names what that lacks: nothing checks that the weights fit the network,
+the settings (node counts, learning rate) are not in the files, training can't be resumed.
+
+A mynn network file is ONE file that says everything: the weights (and biases), the node
+counts, the learning rate, the activation, a format version, the mynn version that wrote
+it and, for a checkpoint, where training stood. The same named entries are stored either
+as an ``.npz`` archive (numpy only; ``numpy.load(path)`` reads it) or as an HDF5 file
+(``.h5`` / ``.hdf5``, through h5py: the ``storage`` extra; ``h5py.File(path)`` reads it).
+
+Every write goes to a temporary file renamed into place only when complete, so an
+interrupted save never destroys the file that was there. Every read is checked and a bad
+file gets one :class:`StorageError` naming the file and the problem. Loading never
+unpickles: a file carrying Python objects is refused and nothing in it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import zipfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from mynn.datasets import _atomic_writer
+from mynn.network import NeuralNetwork, _check_learning_rate
+
+#: The file layout version this mynn writes; it reads this version and all older ones.
+FORMAT_VERSION = 1
+
+#: The value of the ``format`` entry that marks a mynn network file.
+FORMAT_NAME = "mynn-network"
+
+#: Suffixes :func:`save` understands (anything else is refused, naming these).
+NPZ_SUFFIXES = (".npz",)
+HDF5_SUFFIXES = (".h5", ".hdf5")
+
+#: The book's file names, as ``numpy.save`` writes them in its part 2.
+BOOK_FILES = ("saved_wih.npy", "saved_who.npy")
+
+_NPZ_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_NPY_MAGIC = b"\x93NUMPY"
+_TRAINING_PREFIX = "training_"
+
+
+class StorageError(ValueError):
+    """A network file is missing, damaged, not a mynn file, or doesn't fit the network."""
+
+
+class MissingDependencyError(StorageError, ImportError):
+    """An optional package needed for a file format (h5py, onnx) is not installed."""
+
+
+@dataclass(frozen=True)
+class TrainingState:
+    """Where a training run stood when its checkpoint was written.
+
+    Attributes
+    ----------
+    epochs_done : int
+        Complete passes over the training set.
+    position : int
+        Samples of the next epoch already trained on (0 at an epoch boundary).
+    epochs : int
+        The number of epochs the run was asked for.
+    chunk : int
+        Samples per call of ``train_epoch``; resuming on the same chunk grid repeats the
+        uninterrupted run's floating-point operations exactly.
+    n_samples : int
+        Size of the training set.
+    data_fingerprint : str
+        SHA-256 of the training images and labels (see :func:`data_fingerprint`), so that
+        resuming on different data is refused.
+    """
+
+    epochs_done: int
+    position: int
+    epochs: int
+    chunk: int
+    n_samples: int
+    data_fingerprint: str
+
+    @property
+    def samples_done(self) -> int:
+        """Training steps taken so far: ``epochs_done * n_samples + position``."""
+        return self.epochs_done * self.n_samples + self.position
+
+    @property
+    def finished(self) -> bool:
+        """True when all the planned epochs are done."""
+        return self.epochs_done >= self.epochs and self.position == 0
+
+
+def data_fingerprint(images: ArrayLike, labels: ArrayLike) -> str:
+    """A SHA-256 hex digest of a training set: its shapes, dtypes and every value, in order.
+
+    Two data sets get the same fingerprint only if they hold the same values in the same
+    order, which is what resuming a run needs.
+    """
+    digest = hashlib.sha256()
+    for array in (np.asarray(images), np.asarray(labels)):
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape};".encode())
+        digest.update(memoryview(array).cast("B"))
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- save
+
+
+def save(
+    network: NeuralNetwork,
+    path: str | os.PathLike,
+    training_state: TrainingState | None = None,
+) -> Path:
+    """Save a network to ONE self-describing file; the suffix picks the format.
+
+    ``.npz`` (or no suffix, which gets ``.npz`` added) is a numpy archive; ``.h5`` or
+    ``.hdf5`` is HDF5 through h5py (the ``storage`` extra). The file holds the weights
+    ``wih`` and ``who`` (and the biases ``bh``, ``bo`` of a bias network), the node counts,
+    the learning rate, the activation, the format version and the mynn version, plus the
+    ``training_state`` of a checkpoint when given. The write is atomic: an existing file
+    is replaced only by a complete new one. Returns the path written.
+    """
+    path = Path(path)
+    if path.suffix == "":
+        path = path.with_suffix(".npz")
+    suffix = path.suffix.lower()
+    if suffix not in NPZ_SUFFIXES + HDF5_SUFFIXES:
+        raise StorageError(
+            f"{path}: unknown file type {path.suffix!r}; name the file .npz (numpy archive, "
+            "the default) or .h5/.hdf5 (HDF5). For the book's two .npy files use "
+            "save_book_weights(directory)"
+        )
+    if path.is_dir():
+        raise StorageError(f"{path}: is a folder; give a file name such as network.npz")
+    entries = _entries(network, training_state)
+    if suffix in HDF5_SUFFIXES:
+        h5py = _import_h5py()
+        # HDF5 may read back what it wrote, so it writes into memory first; the atomic
+        # writer's file is write-only.
+        buffer = io.BytesIO()
+        with h5py.File(buffer, "w") as h5:
+            _write_h5(h5, entries)
+        with _atomic_writer(path) as handle:
+            handle.write(buffer.getbuffer())
+    else:
+        with _atomic_writer(path) as handle:
+            np.savez(handle, **entries)
+    return path
+
+
+def _entries(network: NeuralNetwork, state: TrainingState | None) -> dict[str, np.ndarray]:
+    from mynn import __version__
+
+    bias = bool(getattr(network, "bias", False))
+    entries: dict[str, Any] = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "mynn_version": __version__,
+        "activation": "sigmoid",
+        "input_nodes": network.inodes,
+        "hidden_nodes": network.hnodes,
+        "output_nodes": network.onodes,
+        "learning_rate": float(network.lr),
+        "bias": bias,
+        "wih": network.wih,
+        "who": network.who,
+    }
+    if bias:
+        entries["bh"], entries["bo"] = network.bh, network.bo
+    if state is not None:
+        for name, value in asdict(state).items():
+            entries[_TRAINING_PREFIX + name] = value
+    arrays = {name: np.asarray(value) for name, value in entries.items()}
+    # Check what is about to be written with the same rules a load applies.
+    _network_from_entries(arrays, Path("<network being saved>"))
+    return arrays
+
+
+def _write_h5(h5, entries: dict[str, np.ndarray]) -> None:
+    training = None
+    for name, value in entries.items():
+        if value.ndim:
+            # fletcher32: a checksum per chunk, so a damaged file is refused, not misread.
+            h5.create_dataset(name, data=value, fletcher32=True)
+        elif name.startswith(_TRAINING_PREFIX):
+            training = training or h5.create_group("training")
+            training.attrs[name[len(_TRAINING_PREFIX) :]] = value.item()
+        else:
+            h5.attrs[name] = value.item()
+
+
+def save_book_weights(network: NeuralNetwork, directory: str | os.PathLike) -> tuple[Path, Path]:
+    """Save ``wih`` and ``who`` the book's way: ``saved_wih.npy`` and ``saved_who.npy``.
+
+    Plain float64 ``.npy`` files that the book's own code loads with ``numpy.load``.
+    Nothing else is saved (no node counts, no learning rate): that is the book's format.
+    A bias network is refused, since the two files have no place for the biases.
+    """
+    if getattr(network, "bias", False):
+        raise StorageError(
+            "the book's two-file format holds only wih and who; this network has biases, "
+            "which would be lost: save it with network.save('network.npz') instead"
+        )
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise StorageError(f"{directory}: is a file; give the folder to write {BOOK_FILES} into")
+    paths = (directory / BOOK_FILES[0], directory / BOOK_FILES[1])
+    for path, weights in zip(paths, (network.wih, network.who)):
+        with _atomic_writer(path) as handle:
+            np.save(handle, np.asarray(weights, dtype=np.float64), allow_pickle=False)
+    return paths
+
+
+# --------------------------------------------------------------------------- load
+
+
+def load(path: str | os.PathLike) -> NeuralNetwork:
+    """Load a network saved by :func:`save` (``.npz`` or HDF5, recognised by content).
+
+    Raises
+    ------
+    StorageError
+        One message naming the file and the problem: no such file, not a mynn network
+        file, truncated or corrupt, a newer format version than this mynn reads, weights
+        whose shapes disagree with each other or with the node counts, NaN or infinite
+        weights, or pickled Python objects (refused without running them).
+    """
+    return load_checkpoint(path)[0]
+
+
+def load_checkpoint(path: str | os.PathLike) -> tuple[NeuralNetwork, TrainingState | None]:
+    """Load a network and, when the file is a checkpoint, where its training stood.
+
+    The state is None for a file saved without one. See :func:`load` for the checks.
+    """
+    path = Path(path)
+    entries = _read_entries(path)
+    return _network_from_entries(entries, path), _state_from_entries(entries, path)
+
+
+def load_book_weights(
+    wih_path: str | os.PathLike,
+    who_path: str | os.PathLike,
+    learning_rate: float | None = None,
+    *,
+    into: NeuralNetwork | None = None,
+) -> NeuralNetwork:
+    """Load the book's ``saved_wih.npy`` / ``saved_who.npy`` pair (any plain .npy arrays).
+
+    The book's files say nothing but the weights, so the node counts are read from the
+    shapes (``wih`` is hidden x input, ``who`` is output x hidden) and the learning rate
+    must be given. With ``into=network`` the weights are put into an existing network
+    instead, after checking that they fit it (the book's ``n.wih = numpy.load(...)`` does
+    not check, and a wrong size only fails later, somewhere else).
+
+    Raises
+    ------
+    StorageError
+        If a file is missing or not a plain numeric .npy array, if the two shapes don't
+        fit together (saying which dimension disagrees), or if they don't fit ``into``.
+    """
+    wih_path, who_path = Path(wih_path), Path(who_path)
+    wih, who = _read_npy(wih_path, "wih"), _read_npy(who_path, "who")
+    source = f"{wih_path} and {who_path}"
+    if wih.shape[0] != who.shape[1]:
+        hint = ""
+        if who.shape[0] == wih.shape[1] or (wih.shape[0] < wih.shape[1]) != (
+            who.shape[0] < who.shape[1]
+        ):
+            hint = " Are the two files swapped? wih comes first."
+        raise StorageError(
+            f"{source} don't fit together: wih has shape {wih.shape} (hidden x input) so "
+            f"{wih.shape[0]} hidden nodes, but who has shape {who.shape} (output x hidden) so "
+            f"{who.shape[1]} hidden nodes; both must come from the same network.{hint}"
+        )
+    if into is None:
+        if learning_rate is None:
+            raise StorageError(
+                "the book's files don't store the learning rate: pass it, e.g. "
+                "load_book_weights(wih_path, who_path, learning_rate=0.1)"
+            )
+        into = NeuralNetwork(wih.shape[1], wih.shape[0], who.shape[0], learning_rate, seed=0)
+    lr = into.lr if learning_rate is None else _check_learning_rate(learning_rate)
+    put_weights(into, wih, who, source=source)
+    into.lr = lr
+    return into
+
+
+def put_weights(
+    network: NeuralNetwork,
+    wih: ArrayLike,
+    who: ArrayLike,
+    bh: ArrayLike | None = None,
+    bo: ArrayLike | None = None,
+    source: str = "the weights",
+) -> NeuralNetwork:
+    """Put weights (and biases) into ``network`` after checking that they fit it.
+
+    Shapes must be ``wih`` (hnodes, inodes), ``who`` (onodes, hnodes), ``bh`` (hnodes,),
+    ``bo`` (onodes,); biases are given exactly when the network has them; every value
+    must be finite. On any problem a :class:`StorageError` names the first one and the
+    network is left unchanged.
+    """
+    has_bias = bool(getattr(network, "bias", False))
+    sizes = f"{network.inodes}-{network.hnodes}-{network.onodes}"
+    wanted = {
+        "wih": ((network.hnodes, network.inodes), wih),
+        "who": ((network.onodes, network.hnodes), who),
+    }
+    if has_bias != (bh is not None or bo is not None):
+        raise StorageError(
+            f"{source}: the network {'has' if has_bias else 'has no'} biases but the weights "
+            f"come {'without' if has_bias else 'with'} them; build the network with "
+            f"bias={not has_bias}"
+        )
+    if has_bias:
+        wanted["bh"] = ((network.hnodes,), bh)
+        wanted["bo"] = ((network.onodes,), bo)
+    checked = {}
+    for name, (shape, values) in wanted.items():
+        array = _float_array(values, name, source)
+        if array.shape != shape:
+            raise StorageError(
+                f"{source}: {name} has shape {array.shape} but this {sizes} network needs "
+                f"{shape}; these weights belong to a different network. Build the network "
+                "with the saved node counts (or load the file with mynn.load, which does)"
+            )
+        _check_finite(array, name, source)
+        checked[name] = array.copy()
+    for name, array in checked.items():
+        setattr(network, name, array)
+    return network
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def _read_entries(path: Path) -> dict[str, np.ndarray]:
+    if not path.exists():
+        raise StorageError(f"{path}: no such file")
+    if path.is_dir():
+        raise StorageError(f"{path}: is a folder, not a network file")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise StorageError(f"{path}: the file is empty (an interrupted copy?)")
+    if head.startswith(_NPZ_MAGIC):
+        entries = _read_npz(path)
+    elif head.startswith(_HDF5_MAGIC):
+        entries = _read_h5(path)
+    elif head.startswith(_NPY_MAGIC):
+        raise StorageError(
+            f"{path}: a single .npy array, not a mynn network file. If it is the book's "
+            "saved_wih.npy or saved_who.npy, load the pair with "
+            "mynn.load_book_weights(wih_path, who_path, learning_rate)"
+        )
+    else:
+        raise StorageError(
+            f"{path}: not a mynn network file (neither an .npz archive nor an HDF5 file)"
+        )
+    marker = entries.get("format")
+    if marker is None or marker.ndim or marker.dtype.kind != "U" or marker.item() != FORMAT_NAME:
+        held = ", ".join(sorted(entries)) or "nothing"
+        raise StorageError(
+            f"{path}: not a mynn network file (no format entry {FORMAT_NAME!r}; it holds "
+            f"{held}). Save networks with network.save(path)"
+        )
+    version = _scalar(entries, "format_version", int, path)
+    if version > FORMAT_VERSION:
+        written_by = entries.get("mynn_version")
+        by = f" by mynn {written_by.item()}" if written_by is not None else ""
+        from mynn import __version__
+
+        raise StorageError(
+            f"{path}: written{by} in format version {version}, but this mynn "
+            f"({__version__}) reads versions up to {FORMAT_VERSION}: upgrade mynn "
+            "(pip install -U mynn)"
+        )
+    if version < 1:
+        raise StorageError(f"{path}: format_version {version} is not a valid version")
+    return entries
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    entries = {}
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            for name in archive.files:
+                try:
+                    value = archive[name]
+                except ValueError as error:
+                    if "allow_pickle" in str(error):
+                        raise StorageError(
+                            f"{path}: the entry {name!r} holds pickled Python objects. mynn "
+                            "never unpickles (that could run any code hidden in the file), "
+                            "so nothing in it was executed; a mynn file holds only numbers "
+                            "and text"
+                        ) from None
+                    raise
+                if not isinstance(value, np.ndarray):
+                    raise StorageError(f"{path}: the entry {name!r} is not a numpy array")
+                entries[name] = value
+    except StorageError:
+        raise
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as error:
+        raise StorageError(
+            f"{path}: truncated or corrupt .npz file ({error}); save it again or restore "
+            "it from a copy"
+        ) from None
+    return entries
+
+
+def _read_h5(path: Path) -> dict[str, np.ndarray]:
+    h5py = _import_h5py()
+    entries: dict[str, np.ndarray] = {}
+    try:
+        with h5py.File(path, "r") as h5:
+            groups = [(h5.attrs, "")]
+            if "training" in h5 and isinstance(h5["training"], h5py.Group):
+                groups.append((h5["training"].attrs, _TRAINING_PREFIX))
+            for attrs, prefix in groups:
+                for name, value in attrs.items():
+                    if isinstance(value, bytes):
+                        value = value.decode("utf-8")
+                    entries[prefix + name] = np.asarray(value)
+            for name, item in h5.items():
+                if isinstance(item, h5py.Dataset):
+                    if item.dtype.kind == "O" or item.dtype.fields is not None:
+                        raise StorageError(
+                            f"{path}: the dataset {name!r} holds {item.dtype} values, not "
+                            "numbers; this is not a mynn network file"
+                        )
+                    entries[name] = item[()]
+    except StorageError:
+        raise
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
+        raise StorageError(
+            f"{path}: truncated or corrupt HDF5 file ({error}); save it again or restore "
+            "it from a copy"
+        ) from None
+    return entries
+
+
+def _read_npy(path: Path, name: str) -> np.ndarray:
+    if not path.exists():
+        raise StorageError(f"{path}: no such file")
+    with open(path, "rb") as handle:
+        head = handle.read(6)
+    if head != _NPY_MAGIC:
+        raise StorageError(
+            f"{path}: not a .npy file; the book's {name} file is written by numpy.save"
+            + (" (this looks like a mynn network file: use mynn.load)" if head[:4] in _NPZ_MAGIC
+               or head == _HDF5_MAGIC[:6] else "")
+        )  # fmt: skip
+    try:
+        array = np.load(path, allow_pickle=False)
+    except ValueError as error:
+        if "allow_pickle" in str(error):
+            raise StorageError(
+                f"{path}: holds pickled Python objects; mynn never unpickles (that could run "
+                "code hidden in the file), so nothing in it was executed"
+            ) from None
+        raise StorageError(f"{path}: truncated or corrupt .npy file ({error})") from None
+    except (OSError, EOFError) as error:
+        raise StorageError(f"{path}: truncated or corrupt .npy file ({error})") from None
+    array = _float_array(array, name, str(path))
+    if array.ndim != 2:
+        raise StorageError(f"{path}: {name} must be a 2-D weight matrix; got shape {array.shape}")
+    _check_finite(array, name, str(path))
+    return array
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _network_from_entries(entries: dict[str, np.ndarray], path: Path) -> NeuralNetwork:
+    activation = _scalar(entries, "activation", str, path)
+    if activation != "sigmoid":
+        raise StorageError(
+            f"{path}: activation {activation!r}; this mynn's network uses only 'sigmoid'"
+        )
+    nodes = [_scalar(entries, name, int, path) for name in ("input_nodes", "hidden_nodes",
+                                                            "output_nodes")]  # fmt: skip
+    if min(nodes) < 1:
+        raise StorageError(f"{path}: node counts must be positive; the file says {nodes}")
+    learning_rate = _scalar(entries, "learning_rate", float, path)
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise StorageError(f"{path}: learning_rate {learning_rate!r} is not a positive number")
+    bias = _scalar(entries, "bias", bool, path)
+    for name in ("wih", "who") + (("bh", "bo") if bias else ()):
+        if name not in entries:
+            raise StorageError(f"{path}: the entry {name!r} is missing; the file is incomplete")
+    inodes, hnodes, onodes = nodes
+    for name, shape in (("wih", (hnodes, inodes)), ("who", (onodes, hnodes)),
+                        ("bh", (hnodes,)), ("bo", (onodes,))):  # fmt: skip
+        if name in entries and entries[name].shape != shape:
+            raise StorageError(
+                f"{path}: {name} has shape {entries[name].shape} but the file's node counts "
+                f"{inodes}-{hnodes}-{onodes} need {shape}; the file is inconsistent"
+            )
+    if not bias and ("bh" in entries or "bo" in entries):
+        raise StorageError(f"{path}: holds biases but says bias=False; the file is inconsistent")
+    kwargs = {"bias": True} if bias else {}
+    network = NeuralNetwork(inodes, hnodes, onodes, learning_rate, seed=0, **kwargs)
+    biases = (entries["bh"], entries["bo"]) if bias else (None, None)
+    return put_weights(network, entries["wih"], entries["who"], *biases, source=str(path))
+
+
+def _state_from_entries(entries: dict[str, np.ndarray], path: Path) -> TrainingState | None:
+    names = [name for name in entries if name.startswith(_TRAINING_PREFIX)]
+    if not names:
+        return None
+    kinds = {"int": int, "str": str}
+    values = {
+        field.name: _scalar(entries, _TRAINING_PREFIX + field.name, kinds[field.type], path)
+        for field in fields(TrainingState)
+    }
+    state = TrainingState(**values)
+    if (
+        min(state.epochs_done, state.position) < 0
+        or min(state.epochs, state.chunk, state.n_samples) < 1
+        or state.position >= state.n_samples
+    ):
+        raise StorageError(f"{path}: the training state {state} is not possible")
+    return state
+
+
+def _scalar(entries: dict[str, np.ndarray], name: str, kind: type, path: Path):
+    if name not in entries:
+        raise StorageError(f"{path}: the entry {name!r} is missing; the file is incomplete")
+    value = np.asarray(entries[name])
+    ok_kinds = {int: "iu", float: "fiu", bool: "b", str: "U"}[kind]
+    if value.ndim != 0 or value.dtype.kind not in ok_kinds:
+        raise StorageError(
+            f"{path}: the entry {name!r} should be a single {kind.__name__}; got "
+            f"{value.dtype} of shape {value.shape}"
+        )
+    return kind(value.item())
+
+
+def _float_array(values: ArrayLike, name: str, source: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype.kind not in "fiu" or array.dtype.itemsize > 8:
+        raise StorageError(f"{source}: {name} holds {array.dtype} values, not real numbers")
+    return array.astype(np.float64)
+
+
+def _check_finite(array: np.ndarray, name: str, source: str) -> None:
+    bad = ~np.isfinite(array)
+    if bad.any():
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise StorageError(
+            f"{source}: {name} holds {int(bad.sum())} NaN or infinite values (the first at "
+            f"{first}); the file is damaged or the training diverged (retrain with a smaller "
+            "learning rate)"
+        )
+
+
+def _import_h5py():
+    try:
+        import h5py
+    except ImportError:
+        raise MissingDependencyError(
+            "HDF5 files (.h5, .hdf5) need h5py, which is not installed: pip install "
+            "'mynn[storage]' (or pip install h5py), or save as .npz, which needs only numpy"
+        ) from None
+    return h5py
