@@ -267,7 +267,7 @@ def test_conditional_path_feeds_real_labels_with_reals_and_random_labels_with_fa
     for images, onehot in real_calls:
         assert torch.equal(onehot.argmax(dim=1), torch.round(images[:, 0] * 10).long())
     # every fake reaches D with the label G drew it for
-    for (images, onehot), g_label in zip(fake_calls, g.labels):
+    for (_, onehot), g_label in zip(fake_calls, g.labels):
         assert torch.equal(onehot, g_label)
     drawn = torch.cat(g.labels).argmax(dim=1)
     assert set(drawn.tolist()) == {0, 1, 2}  # random labels, all classes
