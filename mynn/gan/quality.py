@@ -295,7 +295,16 @@ def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
 
 def variety(images: Any) -> float:
     """How different the images are: each pixel's standard deviation across them, averaged."""
-    return float(as_digit_array(images).std(axis=0).mean())
+    return float(as_digit_array(images).std(axis=0, dtype=np.float64).mean())
+
+
+def read_digits(images: Any, cache: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """What the classifier reads in each image: ``(digits, probabilities)``, (n,) each."""
+    x = as_digit_array(images)
+    model = digit_classifier(cache=cache)
+    with torch_threads(1), torch.no_grad():
+        probabilities = torch.softmax(model(torch.from_numpy(x)), dim=1).numpy()
+    return probabilities.argmax(axis=1), probabilities.max(axis=1)
 
 
 def reference_quality(cache: str | Path | None = None) -> DigitQuality:

@@ -177,7 +177,7 @@ register(
         build=_improved_mnist,
         optimizers=_adam(2e-4, (0.5, 0.999)),
         loss="bce",
-        epochs=8,
+        epochs=9,
         batch_size=8,
     )
 )
