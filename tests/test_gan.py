@@ -392,3 +392,18 @@ def test_cli_gan_errors_are_one_line(tmp_path, capsys):
     assert main(["gan", "--out", str(tmp_path / "missing" / "x.png")]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert main(["gan", "--epochs", "0"]) == 1
+
+
+def test_cli_model_choices_come_from_the_registry():
+    from mynn.cli import build_parser
+
+    recipe = get_recipe("mnist")
+    added = Recipe("later-gan", "registered after import", recipe.build, recipe.optimizers,
+                   "bce", 1, 8)  # fmt: skip
+    RECIPES["later-gan"] = added
+    try:
+        assert build_parser().parse_args(["gan", "--model", "later-gan"]).model == "later-gan"
+    finally:
+        del RECIPES["later-gan"]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["gan", "--model", "later-gan"])
