@@ -1,4 +1,4 @@
-"""The command line: ``python -m mynn train`` and ``python -m mynn download``.
+"""The command line: ``python -m mynn train``, ``download`` and ``gan``.
 
 Errors are reported as one line on stderr (exit status 1), not a traceback.
 """
@@ -8,8 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from mynn import datasets
+from mynn.gan.recipes import RECIPES  # torch-free: the GANs' names and defaults
 from mynn.network import NeuralNetwork
 from mynn.training import fit, score
 
@@ -53,6 +55,40 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="folder to save into (default: $MYNN_DATA_DIR or ~/.cache/mynn/<dataset>)",
     )
+
+    gan = commands.add_parser(
+        "gan",
+        help="train a GAN on handwritten digits, save samples and measure their quality",
+        description="Train a GAN from Make Your First GAN With PyTorch on the bundled "
+        "digits (CUDA when present, else the CPU), save a grid of samples and score 1,000 "
+        "generated digits with a separate digit classifier. Models: "
+        + "; ".join(f"{name}: {recipe.summary}" for name, recipe in sorted(RECIPES.items())),
+    )
+    gan.add_argument(
+        "--model", choices=sorted(RECIPES), default="mnist", help="which GAN (default: mnist)"
+    )
+    gan.add_argument(
+        "--epochs", type=int, default=None, help="passes over the digits (default: the model's)"
+    )
+    gan.add_argument(
+        "--seed", type=int, default=0, help="seed for weights, noise and order (default: 0)"
+    )
+    gan.add_argument(
+        "--out",
+        default="gan_samples.png",
+        help="PNG file for a grid of 100 samples (default: gan_samples.png)",
+    )
+    gan.add_argument(
+        "--samples", default=None, help="also save 1,000 digits as uint8 (1000, 784) to this .npy"
+    )
+    gan.add_argument(
+        "--data",
+        choices=("mnist-sample", "mnist"),
+        default="mnist-sample",
+        help="mnist-sample: the 4,000 bundled training digits; mnist: full MNIST (download first); default: mnist-sample",
+    )
+    gan.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
+    gan.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
@@ -76,9 +112,79 @@ def download_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_writable(path: str, suffix: str) -> Path:
+    target = Path(path)
+    if target.suffix.lower() != suffix:
+        raise ValueError(f"{path}: the file name must end in {suffix}")
+    if not target.parent.is_dir():
+        raise ValueError(f"{path}: the folder {target.parent} does not exist; create it first")
+    return target
+
+
+def gan_command(args: argparse.Namespace) -> int:
+    import io
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from mynn.gan.quality import reference_quality, score_digits
+    from mynn.gan.recipes import get_recipe
+    from mynn.gan.training import pick_device
+    from mynn.plots.gan import sample_grid
+
+    recipe = get_recipe(args.model)
+    if args.epochs is not None and args.epochs < 1:
+        raise ValueError(f"epochs must be at least 1, got {args.epochs}")
+    out = _check_writable(args.out, ".png")
+    samples = _check_writable(args.samples, ".npy") if args.samples else None
+    device = pick_device(args.device)
+    images, labels = datasets.load_mnist(
+        "train", "sample" if args.data == "mnist-sample" else "full"
+    )
+    epochs = recipe.epochs if args.epochs is None else args.epochs
+    print(
+        f"GAN {recipe.name!r} on {args.data} ({len(images)} digits), {epochs} "
+        f"epoch{'' if epochs == 1 else 's'}, batch {recipe.batch_size}, seed {args.seed}, on {device}"
+    )
+    _, generator, history = recipe.train(
+        images, labels, epochs=epochs, seed=args.seed, device=device, progress=not args.no_progress
+    )
+    print(f"trained in {history.seconds:.1f} s ({history.examples_per_second:.0f} digits/s)")
+    print(f"final losses: D {history.d[-100:].mean():.3f}, G {history.g[-100:].mean():.3f}")
+    digits = recipe.generate(generator, 1000, seed=args.seed)
+    figure = sample_grid(
+        digits[:100], title=f"{recipe.name} GAN, seed {args.seed}, {epochs} epochs"
+    )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    with datasets._atomic_writer(out) as handle:
+        handle.write(buffer.getvalue())
+    plt.close(figure)
+    print(f"100 samples saved to {out}")
+    if samples is not None:
+        pixels = np.clip(np.rint(digits * 255), 0, 255).astype(np.uint8)
+        buffer = io.BytesIO()
+        np.save(buffer, pixels)
+        with datasets._atomic_writer(samples) as handle:
+            handle.write(buffer.getvalue())
+        print(f"1000 digits saved to {samples} as uint8 (1000, 784), 0 background, 255 ink")
+    quality = score_digits(digits)
+    print("quality of 1,000 generated digits (by a separate digit classifier):")
+    for line in quality.lines():
+        print(f"  {line}")
+    real = reference_quality()
+    print(
+        f"  (real held-out digits: {real.classes_covered} of 10 classes, mean confidence "
+        f"{real.mean_confidence:.2f}, Fréchet distance {real.frechet_distance:.1f})"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    command = {"train": train_command, "download": download_command}[args.command]
+    command = {"train": train_command, "download": download_command, "gan": gan_command}[
+        args.command
+    ]
     try:
         return command(args)
     except (ValueError, datasets.DatasetError, OSError) as error:

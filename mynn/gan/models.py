@@ -1,0 +1,238 @@
+"""The book's discriminators and generators: the 1010 pattern and MNIST digits.
+
+*Make Your First GAN With PyTorch* builds every network as a small stack of
+``nn.Linear`` layers:
+
+- the **1010 pattern** (part 1): discriminator 4 -> 3 -> 1 and generator 1 -> 3 -> 4, a
+  sigmoid after every layer; the generator's input is always the number 0.5;
+- the **first MNIST GAN** (part 1): discriminator 784 -> 200 -> 1 and generator
+  1 -> 200 -> 784, sigmoid layers, the generator fed one random number ``rand(1)``. It
+  collapses: every image it draws is the same blurry one;
+- the **improved MNIST GAN** (part 1, "refining GANs"): LeakyReLU(0.02) after the hidden
+  layer, then LayerNorm, a sigmoid output; the generator fed 100 numbers from ``randn``.
+
+:class:`MnistDiscriminator` and :class:`MnistGenerator` take the book's improvements as
+switches (``activation``, ``layer_norm``, ``seed_size``, ``seed_distribution``), so the
+first attempt, the improved networks and every step between are the same two classes.
+
+Every generator derives from :class:`Generator` (``seed_size``, :meth:`Generator.random_seeds`,
+``conditional``) and every discriminator from :class:`Discriminator` (``conditional``), so
+:func:`mynn.gan.training.train_gan` trains any of them. A conditional model (``conditional =
+True``, with ``n_classes``) takes the one-hot label as a second argument, ``G(seeds, onehot)``
+and ``D(images, onehot)``, and concatenates it to its input as the book does.
+
+Weights start from PyTorch's default ``nn.Linear`` initialisation, as in the book. Build
+models inside :func:`seeded` for repeatable weights.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import torch
+from torch import Tensor, nn
+
+#: The pattern the 1010 GAN learns: high, low, high, low.
+PATTERN_1010 = (1.0, 0.0, 1.0, 0.0)
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Run the block with torch's global generator seeded by ``seed``, then restore it.
+
+    >>> with seeded(0):
+    ...     discriminator = MnistDiscriminator()
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield
+
+
+class Discriminator(nn.Module):
+    """Base class: a network scoring inputs between 0 (fake) and 1 (real).
+
+    ``conditional`` is True for discriminators that also take the one-hot label,
+    ``D(images, onehot)``; they carry ``n_classes`` as well.
+    """
+
+    conditional: bool = False
+    n_classes: int = 0
+
+
+class Generator(nn.Module):
+    """Base class: a network turning random seeds into fake data.
+
+    Subclasses set ``seed_size`` (the length of one seed) and may override
+    :meth:`random_seeds` (the default draws from the standard normal, ``randn``).
+    ``conditional`` is True for generators that also take the one-hot label,
+    ``G(seeds, onehot)``; they carry ``n_classes`` as well.
+    """
+
+    conditional: bool = False
+    n_classes: int = 0
+    seed_size: int = 1
+
+    def random_seeds(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """``n`` seeds of length ``seed_size`` on the model's device: ``randn`` by default."""
+        return torch.randn(
+            n, self.seed_size, generator=generator, device=_device_of(self, generator)
+        )
+
+
+def _device_of(module: nn.Module, generator: torch.Generator | None) -> torch.device:
+    if generator is not None:
+        return generator.device
+    parameter = next(module.parameters(), None)
+    return parameter.device if parameter is not None else torch.device("cpu")
+
+
+def _check_activation(activation: str) -> None:
+    if activation not in ("sigmoid", "leaky_relu"):
+        raise ValueError(f"activation must be 'sigmoid' or 'leaky_relu', got {activation!r}")
+
+
+def _hidden(n_in: int, n_out: int, activation: str, layer_norm: bool) -> list[nn.Module]:
+    """The book's hidden layer: Linear, then sigmoid or LeakyReLU(0.02), then LayerNorm."""
+    _check_activation(activation)
+    layers = [nn.Linear(n_in, n_out)]
+    layers.append(nn.Sigmoid() if activation == "sigmoid" else nn.LeakyReLU(0.02))
+    if layer_norm:
+        layers.append(nn.LayerNorm(n_out))
+    return layers
+
+
+# --------------------------------------------------------------------------- the 1010 pattern
+
+
+def pattern_1010(n: int, generator: torch.Generator | None = None) -> Tensor:
+    """``n`` real examples of the 1010 pattern, as the book draws them.
+
+    Each row is [U(0.8, 1), U(0, 0.2), U(0.8, 1), U(0, 0.2)]: a noisy 1, 0, 1, 0.
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    noise = torch.rand(n, 4, generator=generator) * 0.2
+    return torch.tensor([0.8, 0.0, 0.8, 0.0]) + noise
+
+
+class PatternDiscriminator(Discriminator):
+    """The book's 1010 discriminator: 4 -> 3 -> 1, a sigmoid after each layer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = nn.Sequential(nn.Linear(4, 3), nn.Sigmoid(), nn.Linear(3, 1), nn.Sigmoid())
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.model(x)
+
+
+class PatternGenerator(Generator):
+    """The book's 1010 generator: 1 -> 3 -> 4, a sigmoid after each layer.
+
+    Its seed is not random: the book always feeds it the single number 0.5.
+    """
+
+    seed_size = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model = nn.Sequential(nn.Linear(1, 3), nn.Sigmoid(), nn.Linear(3, 4), nn.Sigmoid())
+
+    def random_seeds(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """The book's seed for the 1010 generator: always 0.5."""
+        return torch.full((n, 1), 0.5, device=_device_of(self, generator))
+
+    def forward(self, seeds: Tensor) -> Tensor:
+        return self.model(seeds)
+
+
+# --------------------------------------------------------------------------- MNIST
+
+
+class MnistDiscriminator(Discriminator):
+    """The book's MNIST discriminator, 784 -> 200 -> 1, first attempt or improved.
+
+    Parameters
+    ----------
+    activation : {"leaky_relu", "sigmoid"}
+        After the hidden layer: the first attempt uses sigmoid, the improved LeakyReLU(0.02).
+    layer_norm : bool
+        LayerNorm(200) after the hidden layer's activation (the improved network).
+    hidden : int
+        Hidden nodes (the book: 200).
+
+    The output layer is always a sigmoid: a score between 0 (fake) and 1 (real).
+    ``MnistDiscriminator("sigmoid", layer_norm=False)`` is the first attempt.
+    """
+
+    def __init__(self, activation: str = "leaky_relu", layer_norm: bool = True, hidden: int = 200):
+        super().__init__()
+        self.activation, self.layer_norm = activation, layer_norm
+        self.model = nn.Sequential(
+            *_hidden(784, hidden, activation, layer_norm), nn.Linear(hidden, 1), nn.Sigmoid()
+        )
+
+    def forward(self, images: Tensor) -> Tensor:
+        return self.model(images)
+
+
+class MnistGenerator(Generator):
+    """The book's MNIST generator, seed -> 200 -> 784, first attempt or improved.
+
+    Parameters
+    ----------
+    seed_size : int
+        Numbers per seed: the first attempt 1, the improved 100.
+    seed_distribution : {"normal", "uniform"}
+        ``randn`` (the improved) or ``rand`` in [0, 1) (the first attempt).
+    activation, layer_norm, hidden
+        The hidden layer, as in :class:`MnistDiscriminator`.
+
+    The output layer is a sigmoid: 784 pixel values in 0..1, 1 = ink, MNIST's orientation.
+    ``MnistGenerator(1, "uniform", "sigmoid", layer_norm=False)`` is the first attempt.
+    """
+
+    def __init__(
+        self,
+        seed_size: int = 100,
+        seed_distribution: str = "normal",
+        activation: str = "leaky_relu",
+        layer_norm: bool = True,
+        hidden: int = 200,
+    ):
+        super().__init__()
+        if seed_size < 1:
+            raise ValueError(f"seed_size must be at least 1, got {seed_size}")
+        if seed_distribution not in ("normal", "uniform"):
+            raise ValueError(
+                f"seed_distribution must be 'normal' or 'uniform', got {seed_distribution!r}"
+            )
+        self.seed_size, self.seed_distribution = seed_size, seed_distribution
+        self.activation, self.layer_norm = activation, layer_norm
+        self.model = nn.Sequential(
+            *_hidden(seed_size, hidden, activation, layer_norm),
+            nn.Linear(hidden, 784),
+            nn.Sigmoid(),
+        )
+
+    def random_seeds(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """``randn(n, seed_size)``, or ``rand`` for the first attempt's uniform seeds."""
+        draw = torch.randn if self.seed_distribution == "normal" else torch.rand
+        return draw(n, self.seed_size, generator=generator, device=_device_of(self, generator))
+
+    def forward(self, seeds: Tensor) -> Tensor:
+        return self.model(seeds)
+
+
+def first_attempt() -> tuple[MnistDiscriminator, MnistGenerator]:
+    """The book's first MNIST GAN (sigmoid layers, one uniform random number per seed)."""
+    return (
+        MnistDiscriminator("sigmoid", layer_norm=False),
+        MnistGenerator(1, "uniform", "sigmoid", layer_norm=False),
+    )
+
+
+def improved() -> tuple[MnistDiscriminator, MnistGenerator]:
+    """The book's improved MNIST GAN (LeakyReLU(0.02), LayerNorm, 100 normal numbers per seed)."""
+    return MnistDiscriminator(), MnistGenerator()

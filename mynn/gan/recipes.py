@@ -1,0 +1,196 @@
+"""Named GAN recipes: the networks, optimisers, loss and defaults behind ``python -m mynn gan``.
+
+:data:`RECIPES` maps a model name (``--model``) to a :class:`Recipe`. This module imports
+no torch: a recipe's ``build`` and ``optimizers`` functions import what they need when
+called, so the command line can list the names cheaply. To add a GAN, write its models in
+its own module and :func:`register` a recipe here whose functions import that module.
+
+>>> recipe = RECIPES["mnist"]
+>>> discriminator, generator, history = recipe.train(epochs=1, progress=False)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to build and train one GAN on MNIST digits.
+
+    Attributes
+    ----------
+    name, summary
+        The ``--model`` name and a line for ``--help``.
+    build : () -> (discriminator, generator)
+        Makes fresh networks (called under a fixed torch seed).
+    optimizers : (discriminator, generator) -> (d_optimizer, g_optimizer)
+    loss : "mse", "bce" or an ``nn.Module`` factory result
+    epochs, batch_size : the defaults of ``python -m mynn gan --model name``
+    conditional : the networks take the one-hot label too (trained with the real labels)
+    image_shape : the shape of one image as D takes it: (784,) or (1, 28, 28)
+    threads : torch's CPU thread count while training (None leaves it; see ``train_gan``)
+    """
+
+    name: str
+    summary: str
+    build: Callable[[], tuple[Any, Any]]
+    optimizers: Callable[[Any, Any], tuple[Any, Any]]
+    loss: Any
+    epochs: int
+    batch_size: int
+    conditional: bool = False
+    image_shape: tuple[int, ...] = (784,)
+    threads: int | None = 1
+
+    def setup(self, seed: int = 0):
+        """Fresh ``(discriminator, generator, d_optimizer, g_optimizer)``, weights from ``seed``."""
+        from mynn.gan.models import seeded
+
+        with seeded(seed):
+            discriminator, generator = self.build()
+        return (discriminator, generator, *self.optimizers(discriminator, generator))
+
+    def prepare(self, images: np.ndarray) -> np.ndarray:
+        """uint8 (n, 784) digits -> float32 0..1 in the shape D takes."""
+        return (np.asarray(images, dtype=np.float32) / 255.0).reshape(
+            len(images), *self.image_shape
+        )
+
+    def train(
+        self,
+        images: np.ndarray | None = None,
+        labels: np.ndarray | None = None,
+        *,
+        epochs: int | None = None,
+        seed: int = 0,
+        device=None,
+        progress: bool = True,
+        **options,
+    ):
+        """Build and train the GAN: returns ``(discriminator, generator, history)``.
+
+        ``images``/``labels`` default to the 4,000 bundled training digits (uint8, (n, 784)).
+        Other keyword ``options`` go to :func:`mynn.gan.training.train_gan` (e.g. a callback).
+        """
+        from mynn import datasets
+        from mynn.gan.training import train_gan
+
+        if images is None:
+            images, labels = datasets.load_mnist("train")
+        discriminator, generator, d_optimizer, g_optimizer = self.setup(seed)
+        options.setdefault("threads", self.threads)
+        history = train_gan(
+            discriminator,
+            generator,
+            self.prepare(images),
+            labels if self.conditional else None,
+            epochs=self.epochs if epochs is None else epochs,
+            batch_size=options.pop("batch_size", self.batch_size),
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
+            loss=self.loss,
+            seed=seed,
+            device=device,
+            progress=progress,
+            **options,
+        )
+        return discriminator, generator, history
+
+    def generate(self, generator, n: int, seed: int = 0) -> np.ndarray:
+        """``n`` digits as float32 (n, 784), 0..1, 1 = ink; a conditional GAN cycles 0..9."""
+        from mynn.gan.training import generate
+
+        labels = np.arange(n) % generator.n_classes if self.conditional else None
+        return generate(generator, n, seed=seed, labels=labels).reshape(n, 784)
+
+
+RECIPES: dict[str, Recipe] = {}
+"""Every GAN the command line can train, by ``--model`` name."""
+
+
+def register(recipe: Recipe) -> Recipe:
+    """Add ``recipe`` to :data:`RECIPES` (a name may be registered once)."""
+    if recipe.name in RECIPES:
+        raise ValueError(f"a GAN recipe named {recipe.name!r} is already registered")
+    RECIPES[recipe.name] = recipe
+    return recipe
+
+
+def get_recipe(name: str) -> Recipe:
+    """The recipe called ``name``, or a ValueError listing the known names."""
+    if name not in RECIPES:
+        raise ValueError(
+            f"no GAN recipe named {name!r}; choose one of {', '.join(sorted(RECIPES))}"
+        )
+    return RECIPES[name]
+
+
+# --------------------------------------------------------------------------- the book's GANs
+
+
+def _improved_mnist():
+    from mynn.gan.models import improved
+
+    return improved()
+
+
+def _first_attempt_mnist():
+    from mynn.gan.models import first_attempt
+
+    return first_attempt()
+
+
+def _adam(lr: float, betas: tuple[float, float]):
+    def make(discriminator, generator):
+        import torch
+
+        return (
+            torch.optim.Adam(discriminator.parameters(), lr=lr, betas=betas),
+            torch.optim.Adam(generator.parameters(), lr=lr, betas=betas),
+        )
+
+    return make
+
+
+def _sgd(lr: float):
+    def make(discriminator, generator):
+        import torch
+
+        return (
+            torch.optim.SGD(discriminator.parameters(), lr=lr),
+            torch.optim.SGD(generator.parameters(), lr=lr),
+        )
+
+    return make
+
+
+register(
+    Recipe(
+        name="mnist",
+        summary="the book's improved MNIST GAN (LeakyReLU, LayerNorm, BCE, Adam, 100-number "
+        "seeds), trained in small minibatches",
+        build=_improved_mnist,
+        optimizers=_adam(1e-4, (0.5, 0.999)),
+        loss="bce",
+        epochs=16,
+        batch_size=4,
+    )
+)
+
+register(
+    Recipe(
+        name="mnist-first",
+        summary="the book's first MNIST GAN (sigmoid, MSE, SGD 0.01, one-number seeds), "
+        "one image at a time: it collapses",
+        build=_first_attempt_mnist,
+        optimizers=_sgd(0.01),
+        loss="mse",
+        epochs=1,
+        batch_size=1,
+    )
+)

@@ -1,0 +1,120 @@
+"""Pictures for the GAN notebooks: sample grids, loss curves, the 1010 pattern, seed strips.
+
+All take numpy arrays (digits as rows of 784 values in 0..1, 1 = ink, or uint8 0..255), so
+this module needs no torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+LOSS_COLOURS = {"d_real": "tab:blue", "d_fake": "tab:orange", "d": "tab:blue", "g": "tab:green"}
+
+
+def _squares(images) -> np.ndarray:
+    array = np.asarray(images)
+    if array.ndim < 2 or array.size % 784 or array.size == 0:
+        raise ValueError(f"expected digits of 784 values each, got shape {array.shape}")
+    array = array.reshape(-1, 28, 28).astype(np.float64)
+    return array / 255.0 if np.asarray(images).dtype == np.uint8 else array
+
+
+def sample_grid(
+    images,
+    columns: int = 10,
+    title: str | None = None,
+    row_labels: Sequence[str] | None = None,
+    scale: float = 0.7,
+) -> Figure:
+    """Digits in a grid, ``columns`` to a row, ink dark on white (as written on paper)."""
+    squares = _squares(images)
+    rows = -(-len(squares) // columns)
+    figure, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(columns * scale, rows * scale + (0.4 if title else 0)),
+        squeeze=False,
+    )
+    for i, ax in enumerate(axes.flat):
+        if i < len(squares):
+            ax.imshow(squares[i], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for side in ax.spines.values():
+            side.set_visible(i < len(squares))
+            side.set_linewidth(0.3)
+    if row_labels is not None:
+        for ax, label in zip(axes[:, 0], row_labels):
+            ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    if title:
+        figure.suptitle(title, fontsize=10)
+    figure.subplots_adjust(wspace=0.05, hspace=0.05, left=0.02 if row_labels is None else 0.15)
+    return figure
+
+
+def _smooth(values: np.ndarray, window: int) -> np.ndarray:
+    if window <= 1 or len(values) < window:
+        return values
+    kernel = np.ones(window) / window
+    return np.convolve(values, kernel, mode="valid")
+
+
+def loss_curves(history, ax: Axes | None = None, smooth: int = 0, title: str | None = None) -> Axes:
+    """D's losses on real and fake examples and G's loss, per training step.
+
+    ``history`` is a :class:`mynn.gan.training.GanHistory`; ``smooth`` averages each curve
+    over that many steps (default: about 1% of the run) so the trend shows through the noise.
+    """
+    ax = ax if ax is not None else plt.figure(figsize=(8, 3.5)).gca()
+    window = smooth or max(1, history.steps // 100)
+    for key, label in (
+        ("d_real", "D on real (target 1)"),
+        ("d_fake", "D on fakes (target 0)"),
+        ("g", "G (D's loss, target 1)"),
+    ):
+        values = _smooth(getattr(history, key), window)
+        ax.plot(np.arange(len(values)) + window, values, color=LOSS_COLOURS[key], label=label, lw=1)
+    ax.set_xlabel(f"training step (batch of {history.batch_size})")
+    ax.set_ylabel("loss" + (f" (mean of {window} steps)" if window > 1 else ""))
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="best", fontsize=8)
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def pattern_progress(steps: Sequence[int], outputs, ax: Axes | None = None) -> Axes:
+    """The 1010 generator's four outputs at each snapshot: a heat map, one column per step."""
+    ax = ax if ax is not None else plt.figure(figsize=(8, 2.6)).gca()
+    values = np.asarray(outputs, dtype=float).reshape(len(steps), 4).T
+    picture = ax.imshow(values, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for (row, column), value in np.ndenumerate(values):
+        ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                color="white" if value > 0.6 else "black")  # fmt: skip
+    ax.set_xticks(range(len(steps)), [str(s) for s in steps], fontsize=8)
+    ax.set_yticks(range(4), ["output 1", "output 2", "output 3", "output 4"])
+    ax.set_xlabel("training step")
+    ax.figure.colorbar(picture, ax=ax, label="value")
+    return ax
+
+
+def seed_strip(images, labels: Sequence[str] | None = None, title: str | None = None) -> Figure:
+    """Digits in one row with a caption under each (e.g. the steps from seed 1 to seed 2)."""
+    squares = _squares(images)
+    figure, axes = plt.subplots(1, len(squares), figsize=(1.1 * len(squares), 1.6), squeeze=False)
+    for i, ax in enumerate(axes[0]):
+        ax.imshow(squares[i], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if labels is not None:
+            ax.set_xlabel(labels[i], fontsize=8)
+    if title:
+        figure.suptitle(title, fontsize=10)
+    figure.tight_layout()
+    return figure
