@@ -153,6 +153,18 @@ def test_dataset_items_are_cropped_channels_first_in_0_1(face_zip, tmp_path):
     faces.close()
 
 
+def test_load_faces_is_the_datasets_images_as_uint8(face_zip, tmp_path):
+    target = tmp_path / "faces.h5"
+    celeba.build_hdf5(face_zip, target, progress=False)
+    pixels = celeba.load_faces(target, crop=16)
+    assert pixels.dtype == np.uint8 and pixels.shape == (5, 3, 16, 16)
+    faces = celeba.CelebADataset(target, crop=16)
+    np.testing.assert_array_equal(pixels[3], faces.image(3).transpose(2, 0, 1))
+    assert celeba.load_faces(target, n=2, crop=None).shape == (2, 3, HEIGHT, WIDTH)
+    with pytest.raises(ValueError, match="at least 1"):
+        celeba.load_faces(target, n=0)
+
+
 def test_dataset_clear_errors(tmp_path):
     with pytest.raises(DatasetError, match="build_hdf5"):
         celeba.CelebADataset(tmp_path / "none.h5")
