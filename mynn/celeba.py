@@ -32,6 +32,7 @@ The book's convolutional face GAN lives in :mod:`mynn.gan.conv` (``FaceDiscrimin
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -45,6 +46,7 @@ __all__ = [
     "CelebADataset",
     "build_hdf5",
     "centre_crop",
+    "demo_zip",
     "image_entries",
     "load_faces",
 ]
@@ -172,6 +174,49 @@ def build_hdf5(
                 dataset.attrs["source"] = name
                 bar.update()
     return len(names)
+
+
+def demo_zip(
+    zip_path: str | os.PathLike, n: int = 8, seed: int = 0, mac_entries: bool = True
+) -> Path:
+    """Write a tiny made-up stand-in for ``img_align_celeba.zip``, to try the pipeline.
+
+    ``n`` cartoon faces (an oval on a plain background, eyes, a mouth; random colours and
+    positions) as 218 x 178 JPEGs named ``img_align_celeba/000001.jpg``, ... like CelebA's.
+    With ``mac_entries`` it also holds what a Mac adds: ``__MACOSX/img_align_celeba/._*.jpg``
+    resource forks (not pictures) and a ``.DS_Store``, the entries that broke the book's
+    builder. Returns the path.
+    """
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(seed)
+    zip_path = Path(zip_path)
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        archive.writestr("img_align_celeba/", b"")
+        for i in range(n):
+            background = tuple(int(v) for v in rng.integers(60, 230, size=3))
+            skin = tuple(int(v) for v in rng.integers([150, 100, 70], [255, 200, 170]))
+            picture = Image.new("RGB", (178, 218), background)
+            draw = ImageDraw.Draw(picture)
+            cx, cy = 89 + rng.integers(-8, 9), 112 + rng.integers(-8, 9)
+            half_w, half_h = rng.integers(44, 56), rng.integers(58, 70)
+            draw.ellipse((cx - half_w, cy - half_h, cx + half_w, cy + half_h), fill=skin)
+            hair = tuple(int(v) for v in rng.integers(0, 120, size=3))
+            draw.chord((cx - half_w, cy - half_h - 6, cx + half_w, cy + 10), 180, 360, fill=hair)
+            for side in (-1, 1):
+                ex = cx + side * half_w // 2
+                draw.ellipse((ex - 7, cy + 5, ex + 7, cy + 13), fill=(250, 250, 250))
+                draw.ellipse((ex - 3, cy + 6, ex + 3, cy + 12), fill=(40, 30, 20))
+            draw.arc((cx - 20, cy + 20, cx + 20, cy + 45), 20, 160, fill=(150, 40, 50), width=4)
+            buffer = io.BytesIO()
+            picture.save(buffer, format="JPEG", quality=90)
+            name = f"img_align_celeba/{i + 1:06d}.jpg"
+            archive.writestr(name, buffer.getvalue())
+            if mac_entries:
+                archive.writestr(f"__MACOSX/{name.replace('/', '/._')}", b"\x00\x05\x16\x07")
+        if mac_entries:
+            archive.writestr("img_align_celeba/.DS_Store", b"\x00\x00\x00\x01Bud1")
+    return zip_path
 
 
 def centre_crop(image, height: int = 128, width: int | None = None):

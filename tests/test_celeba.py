@@ -187,3 +187,12 @@ def test_import_does_not_need_torch_or_h5py():
         "import mynn.celeba, sys; assert 'torch' not in sys.modules and 'h5py' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_demo_zip_is_a_mac_style_celeba_stand_in(tmp_path):
+    path = celeba.demo_zip(tmp_path / "demo.zip", n=3)
+    names = zipfile.ZipFile(path).namelist()
+    assert any(name.startswith("__MACOSX/") for name in names)
+    assert celeba.image_entries(names) == [f"img_align_celeba/00000{i}.jpg" for i in (1, 2, 3)]
+    assert celeba.build_hdf5(path, tmp_path / "demo.h5", progress=False) == 3
+    assert celeba.CelebADataset(tmp_path / "demo.h5", crop=None).image(0).shape == (218, 178, 3)
