@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import torch
 from torch import Tensor, nn
@@ -236,3 +237,52 @@ def first_attempt() -> tuple[MnistDiscriminator, MnistGenerator]:
 def improved() -> tuple[MnistDiscriminator, MnistGenerator]:
     """The book's improved MNIST GAN (LeakyReLU(0.02), LayerNorm, 100 normal numbers per seed)."""
     return MnistDiscriminator(), MnistGenerator()
+
+
+# --------------------------------------------------------------------------- the book's refinements
+
+
+@dataclass(frozen=True)
+class BookStep:
+    """One stage of the book's MNIST GAN, from the first attempt to the improved one."""
+
+    name: str
+    change: str
+    loss: str
+    activation: str
+    layer_norm: bool
+    optimizer: str
+    seed_size: int
+    seed_distribution: str
+
+    def build(self) -> tuple[MnistDiscriminator, MnistGenerator]:
+        """Fresh D and G for this stage (use :func:`seeded` for repeatable weights)."""
+        return (
+            MnistDiscriminator(self.activation, self.layer_norm),
+            MnistGenerator(
+                self.seed_size, self.seed_distribution, self.activation, self.layer_norm
+            ),
+        )
+
+    def optimizers(self, discriminator: nn.Module, generator: nn.Module):
+        """The book's optimiser for this stage: SGD lr 0.01, or Adam lr 1e-4."""
+        if self.optimizer == "sgd":
+            return (
+                torch.optim.SGD(discriminator.parameters(), lr=0.01),
+                torch.optim.SGD(generator.parameters(), lr=0.01),
+            )
+        return (
+            torch.optim.Adam(discriminator.parameters(), lr=1e-4),
+            torch.optim.Adam(generator.parameters(), lr=1e-4),
+        )
+
+
+BOOK_STEPS = (
+    BookStep("first attempt", "sigmoid, MSE, SGD 0.01, seed rand(1)", "mse", "sigmoid", False, "sgd", 1, "uniform"),
+    BookStep("+ BCE loss", "binary cross-entropy instead of MSE", "bce", "sigmoid", False, "sgd", 1, "uniform"),
+    BookStep("+ LeakyReLU", "LeakyReLU(0.02) in the hidden layers", "bce", "leaky_relu", False, "sgd", 1, "uniform"),
+    BookStep("+ LayerNorm", "LayerNorm after the hidden layers", "bce", "leaky_relu", True, "sgd", 1, "uniform"),
+    BookStep("+ Adam", "Adam lr 1e-4 instead of SGD", "bce", "leaky_relu", True, "adam", 1, "uniform"),
+    BookStep("+ seed randn(100)", "100 normal random numbers per seed", "bce", "leaky_relu", True, "adam", 100, "normal"),
+)  # fmt: skip
+"""The book's MNIST GAN step by step ("refining GANs"), each stage adding one change."""

@@ -10,6 +10,9 @@ image and gives three numbers:
   digits cover 10 of 10; a collapsed GAN covers 1 or 2; blurry scribbles, none.
 - **mean confidence**: the classifier's top probability averaged over the images. Real
   held-out digits score about 0.95; blurry or broken digits less.
+- **variety**: how much the images differ from one another, the standard deviation of each
+  pixel across the images, averaged over the 784 pixels. One image repeated gives 0; real
+  digits about 0.2. It needs no classifier and sees collapse even in blurry images.
 - **Fréchet distance** between the generated and the real training digits in the
   classifier's feature space (its 200 hidden values), the idea behind the FID score for
   photographs: fit a Gaussian to each set's features and measure
@@ -245,6 +248,7 @@ class DigitQuality:
     confident_counts: tuple[int, ...]
     mean_confidence: float
     frechet_distance: float
+    variety: float
 
     def lines(self) -> list[str]:
         """The numbers as printed by ``python -m mynn gan``."""
@@ -253,6 +257,7 @@ class DigitQuality:
             f"classes covered: {self.classes_covered} of 10",
             f"confident readings per digit: {counts}",
             f"mean confidence: {self.mean_confidence:.2f}",
+            f"variety (pixel spread across images): {self.variety:.2f}",
             f"Fréchet distance to real digits: {self.frechet_distance:.1f}",
         ]
 
@@ -284,7 +289,22 @@ def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
         frechet_distance=_frechet(
             features.mean(axis=0), np.cov(features, rowvar=False), mean, covariance
         ),
+        variety=variety(x),
     )
+
+
+def variety(images: Any) -> float:
+    """How different the images are: each pixel's standard deviation across them, averaged."""
+    return float(as_digit_array(images).std(axis=0, dtype=np.float64).mean())
+
+
+def read_digits(images: Any, cache: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """What the classifier reads in each image: ``(digits, probabilities)``, (n,) each."""
+    x = as_digit_array(images)
+    model = digit_classifier(cache=cache)
+    with torch_threads(1), torch.no_grad():
+        probabilities = torch.softmax(model(torch.from_numpy(x)), dim=1).numpy()
+    return probabilities.argmax(axis=1), probabilities.max(axis=1)
 
 
 def reference_quality(cache: str | Path | None = None) -> DigitQuality:

@@ -64,11 +64,14 @@ def _smooth(values: np.ndarray, window: int) -> np.ndarray:
     return np.convolve(values, kernel, mode="valid")
 
 
-def loss_curves(history, ax: Axes | None = None, smooth: int = 0, title: str | None = None) -> Axes:
+def loss_curves(
+    history, ax: Axes | None = None, smooth: int = 0, title: str | None = None, log: bool = False
+) -> Axes:
     """D's losses on real and fake examples and G's loss, per training step.
 
     ``history`` is a :class:`mynn.gan.training.GanHistory`; ``smooth`` averages each curve
     over that many steps (default: about 1% of the run) so the trend shows through the noise.
+    ``log`` draws the losses on a logarithmic scale (for BCE losses far apart).
     """
     ax = ax if ax is not None else plt.figure(figsize=(8, 3.5)).gca()
     window = smooth or max(1, history.steps // 100)
@@ -81,7 +84,10 @@ def loss_curves(history, ax: Axes | None = None, smooth: int = 0, title: str | N
         ax.plot(np.arange(len(values)) + window, values, color=LOSS_COLOURS[key], label=label, lw=1)
     ax.set_xlabel(f"training step (batch of {history.batch_size})")
     ax.set_ylabel("loss" + (f" (mean of {window} steps)" if window > 1 else ""))
-    ax.set_ylim(bottom=0)
+    if log:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
     ax.legend(loc="best", fontsize=8)
     ax.grid(alpha=0.3)
     if title:
@@ -104,10 +110,18 @@ def pattern_progress(steps: Sequence[int], outputs, ax: Axes | None = None) -> A
     return ax
 
 
-def seed_strip(images, labels: Sequence[str] | None = None, title: str | None = None) -> Figure:
-    """Digits in one row with a caption under each (e.g. the steps from seed 1 to seed 2)."""
+def seed_strip(
+    images, labels: Sequence[str] | None = None, title: str | None = None, width: float = 1.1
+) -> Figure:
+    """Digits in one row with a caption under each (e.g. the steps from seed 1 to seed 2).
+
+    ``width`` is the width of each picture in inches (widen it for long captions).
+    """
     squares = _squares(images)
-    figure, axes = plt.subplots(1, len(squares), figsize=(1.1 * len(squares), 1.6), squeeze=False)
+    lines = max((str(label).count("\n") + 1 for label in labels or []), default=0)
+    figure, axes = plt.subplots(
+        1, len(squares), figsize=(width * len(squares), 1.4 + 0.2 * lines), squeeze=False
+    )
     for i, ax in enumerate(axes[0]):
         ax.imshow(squares[i], cmap="gray_r", vmin=0, vmax=1)
         ax.set_xticks([])
