@@ -239,10 +239,10 @@ register(
         summary="the book's conditional GAN (the label one-hot beside the pixels and the "
         "seed), drawing the digit asked for",
         build=_conditional_digits,
-        optimizers=_adam(1e-4, (0.5, 0.999)),
+        optimizers=_adam(1e-3, (0.5, 0.999)),
         loss="bce",
         epochs=16,
-        batch_size=4,
+        batch_size=32,
         conditional=True,
     )
 )
