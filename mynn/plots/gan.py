@@ -34,12 +34,10 @@ def sample_grid(
     """Digits in a grid, ``columns`` to a row, ink dark on white (as written on paper)."""
     squares = _squares(images)
     rows = -(-len(squares) // columns)
-    figure, axes = plt.subplots(
-        rows,
-        columns,
-        figsize=(columns * scale, rows * scale + (0.4 if title else 0)),
-        squeeze=False,
-    )
+    left = 0.1 if row_labels is None else 1.5  # inches
+    top = 0.45 if title else 0.05
+    width, height = columns * scale + left + 0.1, rows * scale + top + 0.05
+    figure, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
     for i, ax in enumerate(axes.flat):
         if i < len(squares):
             ax.imshow(squares[i], cmap="gray_r", vmin=0, vmax=1)
@@ -53,7 +51,14 @@ def sample_grid(
             ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
     if title:
         figure.suptitle(title, fontsize=10)
-    figure.subplots_adjust(wspace=0.05, hspace=0.05, left=0.02 if row_labels is None else 0.15)
+    figure.subplots_adjust(
+        wspace=0.05,
+        hspace=0.05,
+        left=left / width,
+        right=1 - 0.1 / width,
+        bottom=0.05 / height,
+        top=1 - top / height,
+    )
     return figure
 
 
