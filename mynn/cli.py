@@ -364,8 +364,11 @@ def gan_command(args: argparse.Namespace) -> int:
     print(f"trained in {history.seconds:.1f} s ({history.examples_per_second:.0f} digits/s)")
     print(f"final losses: D {history.d[-100:].mean():.3f}, G {history.g[-100:].mean():.3f}")
     digits = recipe.generate(generator, 1000, seed=args.seed)
+    shown = digits[:: len(digits) // 100] if recipe.conditional else digits[:100]  # row k: k
     figure = sample_grid(
-        digits[:100], title=f"{recipe.name} GAN, seed {args.seed}, {epochs} epochs"
+        shown,
+        title=f"{recipe.name} GAN, seed {args.seed}, {epochs} epochs",
+        row_labels=[f"{d}" for d in range(10)] if recipe.conditional else None,
     )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
@@ -379,11 +382,18 @@ def gan_command(args: argparse.Namespace) -> int:
         np.save(buffer, pixels)
         with datasets._atomic_writer(samples) as handle:
             handle.write(buffer.getvalue())
-        print(f"1000 digits saved to {samples} as uint8 (1000, 784), 0 background, 255 ink")
+        order = ", 100 per digit asked for, 0s first" if recipe.conditional else ""
+        print(f"1000 digits saved to {samples} as uint8 (1000, 784), 0 background, 255 ink{order}")
     quality = score_digits(digits)
     print("quality of 1,000 generated digits (by a separate digit classifier):")
     for line in quality.lines():
         print(f"  {line}")
+    if recipe.conditional:
+        from mynn.gan.conditional import recognition
+
+        recognised = recognition(digits, recipe.requested(len(digits), generator.n_classes))
+        print(f"  {recognised.table()}")
+        print(recognised.line())
     real = reference_quality()
     print(
         f"  (real held-out digits: {real.classes_covered} of 10 classes, mean confidence "

@@ -102,11 +102,19 @@ class Recipe:
         return discriminator, generator, history
 
     def generate(self, generator, n: int, seed: int = 0) -> np.ndarray:
-        """``n`` digits as float32 (n, 784), 0..1, 1 = ink; a conditional GAN cycles 0..9."""
+        """``n`` digits as float32 (n, 784), 0..1, 1 = ink.
+
+        A conditional GAN is asked for each digit in turn, in digit order: the first
+        ``n // 10`` are asked to be 0s, the next 1s, and so on (:meth:`requested`).
+        """
         from mynn.gan.training import generate
 
-        labels = np.arange(n) % generator.n_classes if self.conditional else None
+        labels = self.requested(n, generator.n_classes) if self.conditional else None
         return generate(generator, n, seed=seed, labels=labels).reshape(n, 784)
+
+    def requested(self, n: int, n_classes: int = 10) -> np.ndarray:
+        """The digits a conditional GAN is asked for by :meth:`generate`: (n,), 0s first."""
+        return np.arange(n) * n_classes // n
 
 
 RECIPES: dict[str, Recipe] = {}
@@ -192,5 +200,49 @@ register(
         loss="mse",
         epochs=1,
         batch_size=1,
+    )
+)
+
+
+# --------------------------------------------------------------------------- part 2 (gan2)
+
+
+def _conv_digits():
+    from mynn.gan.conv import ConvDiscriminator, ConvGenerator
+
+    return ConvDiscriminator(), ConvGenerator()
+
+
+def _conditional_digits():
+    from mynn.gan.conditional import ConditionalDiscriminator, ConditionalGenerator
+
+    return ConditionalDiscriminator(), ConditionalGenerator()
+
+
+register(
+    Recipe(
+        name="conv",
+        summary="a convolutional GAN for digits (Conv2d 28->14->7 and ConvTranspose2d back, "
+        "BatchNorm, BCE, Adam 2e-4)",
+        build=_conv_digits,
+        optimizers=_adam(2e-4, (0.5, 0.999)),
+        loss="bce",
+        epochs=8,
+        batch_size=16,
+        image_shape=(1, 28, 28),
+    )
+)
+
+register(
+    Recipe(
+        name="conditional",
+        summary="the book's conditional GAN (the label one-hot beside the pixels and the "
+        "seed), drawing the digit asked for",
+        build=_conditional_digits,
+        optimizers=_adam(1e-3, (0.5, 0.999)),
+        loss="bce",
+        epochs=16,
+        batch_size=32,
+        conditional=True,
     )
 )

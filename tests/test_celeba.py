@@ -1,0 +1,198 @@
+"""The CelebA pipeline (zip -> HDF5 -> Dataset), on small JPEGs made here."""
+
+import io
+import zipfile
+
+import numpy as np
+import pytest
+
+from mynn import celeba
+from mynn.datasets import DatasetError
+
+h5py = pytest.importorskip("h5py")
+
+HEIGHT, WIDTH = 36, 28  # small, with CelebA's portrait aspect (218 x 178)
+
+
+def _jpeg(rng, shade):
+    from PIL import Image
+
+    pixels = np.clip(shade + rng.integers(-20, 20, size=(HEIGHT, WIDTH, 3)), 0, 255)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels.astype(np.uint8)).save(buffer, format="JPEG", quality=95)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def face_zip(tmp_path, rng):
+    """A zip like a Mac user's CelebA zip: a folder, 5 JPEGs, AppleDouble junk, a text file."""
+    path = tmp_path / "img_align_celeba.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("img_align_celeba/", b"")
+        for i in range(5):
+            archive.writestr(f"img_align_celeba/{i + 1:06d}.jpg", _jpeg(rng, 40 * i + 30))
+            archive.writestr(f"__MACOSX/img_align_celeba/._{i + 1:06d}.jpg", b"\x00\x05\x16\x07")
+        archive.writestr("__MACOSX/._x.jpg", b"Mac OS X resource fork, not a picture")
+        archive.writestr("img_align_celeba/._000009.jpg", b"AppleDouble")
+        archive.writestr("img_align_celeba/README.txt", b"not an image")
+        archive.writestr("img_align_celeba/.DS_Store", b"\x00\x00\x00\x01Bud1")
+    return path
+
+
+def test_image_entries_skip_mac_junk_folders_and_other_files():
+    names = ["a/", "a/1.jpg", "__MACOSX/a/._1.jpg", "a/._2.jpg", "a/notes.txt", "a/3.JPEG"]
+    assert celeba.image_entries(names) == ["a/1.jpg", "a/3.JPEG"]
+
+
+def test_build_hdf5_writes_the_books_layout(face_zip, tmp_path):
+    target = tmp_path / "celeba_aligned_small.h5py"
+    assert celeba.build_hdf5(face_zip, target, progress=False) == 5
+    with h5py.File(target, "r") as h5:
+        group = h5["img_align_celeba"]
+        assert sorted(group) == [f"{i}.jpg" for i in range(5)]
+        first = group["0.jpg"]
+        assert first.dtype == np.uint8 and first.shape == (HEIGHT, WIDTH, 3)
+        assert first.compression == "gzip" and first.compression_opts == 9
+        assert first.attrs["source"] == "img_align_celeba/000001.jpg"
+        # the images keep their order and their pixels (JPEG is lossy: close, not equal)
+        shades = [group[f"{i}.jpg"][()].mean() for i in range(5)]
+        np.testing.assert_allclose(shades, [30, 70, 110, 150, 190], atol=3)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_hdf5_limit(face_zip, tmp_path):
+    target = tmp_path / "small.h5"
+    assert celeba.build_hdf5(face_zip, target, limit=2, compression_level=None, progress=False) == 2
+    with h5py.File(target, "r") as h5:
+        assert sorted(h5["img_align_celeba"]) == ["0.jpg", "1.jpg"]
+        assert h5["img_align_celeba/0.jpg"].compression is None
+
+
+def test_interrupted_build_leaves_no_half_file_and_keeps_the_old_one(
+    face_zip, tmp_path, monkeypatch
+):
+    target = tmp_path / "faces.h5"
+    assert celeba.build_hdf5(face_zip, target, limit=1, progress=False) == 1
+    before = target.read_bytes()
+    real_read = celeba._read_jpeg
+    calls = []
+
+    def interrupted_after_two(archive, name):
+        calls.append(name)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_read(archive, name)
+
+    monkeypatch.setattr(celeba, "_read_jpeg", interrupted_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        celeba.build_hdf5(face_zip, target, progress=False)
+    assert target.read_bytes() == before  # the old file, untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["faces.h5", face_zip.name]
+    fresh = tmp_path / "fresh.h5"
+    calls.clear()
+    with pytest.raises(KeyboardInterrupt):
+        celeba.build_hdf5(face_zip, fresh, progress=False)
+    assert not fresh.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["faces.h5", face_zip.name]
+
+
+def test_build_hdf5_clear_errors(tmp_path, rng):
+    with pytest.raises(DatasetError, match="no such file"):
+        celeba.build_hdf5(tmp_path / "missing.zip", tmp_path / "x.h5")
+    not_zip = tmp_path / "fake.zip"
+    not_zip.write_bytes(b"hello")
+    with pytest.raises(DatasetError, match="not a zip"):
+        celeba.build_hdf5(not_zip, tmp_path / "x.h5")
+    only_junk = tmp_path / "junk.zip"
+    with zipfile.ZipFile(only_junk, "w") as archive:
+        archive.writestr("__MACOSX/._1.jpg", b"junk")
+        archive.writestr("notes.txt", b"text")
+    with pytest.raises(DatasetError, match="no .jpg images"):
+        celeba.build_hdf5(only_junk, tmp_path / "x.h5")
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("1.jpg", _jpeg(rng, 100))
+        archive.writestr("2.jpg", b"this is not a jpeg")
+    with pytest.raises(DatasetError, match="'2.jpg' is named like an image"):
+        celeba.build_hdf5(broken, tmp_path / "x.h5", progress=False)
+    with pytest.raises(ValueError, match="limit"):
+        celeba.build_hdf5(broken, tmp_path / "x.h5", limit=0)
+    assert not (tmp_path / "x.h5").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_centre_crop_is_the_books():
+    image = np.arange(218 * 178 * 3).reshape(218, 178, 3)
+    cropped = celeba.centre_crop(image, 128)
+    assert cropped.shape == (128, 128, 3)
+    np.testing.assert_array_equal(cropped, image[45:173, 25:153])
+    assert celeba.centre_crop(image, 100, 60).shape == (100, 60, 3)
+    with pytest.raises(ValueError, match="cannot crop"):
+        celeba.centre_crop(image, 200)
+
+
+def test_dataset_items_are_cropped_channels_first_in_0_1(face_zip, tmp_path):
+    torch = pytest.importorskip("torch")
+    target = tmp_path / "faces.h5"
+    celeba.build_hdf5(face_zip, target, progress=False)
+    faces = celeba.CelebADataset(target, crop=16)
+    assert len(faces) == 5
+    item = faces[2]
+    assert isinstance(item, torch.Tensor) and item.dtype == torch.float32
+    assert item.shape == (3, 16, 16)
+    assert 0.0 <= float(item.min()) and float(item.max()) <= 1.0
+    stored = faces.image(2)  # uint8, cropped, channels last
+    np.testing.assert_allclose(item.permute(1, 2, 0).numpy(), stored / 255.0, rtol=1e-6)
+    assert faces[-1].shape == (3, 16, 16)
+    with pytest.raises(IndexError, match="holds 5"):
+        faces[5]
+    whole = celeba.CelebADataset(target, crop=None)
+    assert whole[0].shape == (3, HEIGHT, WIDTH)
+    batch = next(iter(torch.utils.data.DataLoader(faces, batch_size=4)))
+    assert batch.shape == (4, 3, 16, 16)
+    faces.close()
+
+
+def test_load_faces_is_the_datasets_images_as_uint8(face_zip, tmp_path):
+    target = tmp_path / "faces.h5"
+    celeba.build_hdf5(face_zip, target, progress=False)
+    pixels = celeba.load_faces(target, crop=16)
+    assert pixels.dtype == np.uint8 and pixels.shape == (5, 3, 16, 16)
+    faces = celeba.CelebADataset(target, crop=16)
+    np.testing.assert_array_equal(pixels[3], faces.image(3).transpose(2, 0, 1))
+    assert celeba.load_faces(target, n=2, crop=None).shape == (2, 3, HEIGHT, WIDTH)
+    with pytest.raises(ValueError, match="at least 1"):
+        celeba.load_faces(target, n=0)
+
+
+def test_dataset_clear_errors(tmp_path):
+    with pytest.raises(DatasetError, match="build_hdf5"):
+        celeba.CelebADataset(tmp_path / "none.h5")
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as h5:
+        h5.create_dataset("x", data=[1, 2])
+    with pytest.raises(DatasetError, match="no group 'img_align_celeba'"):
+        celeba.CelebADataset(other)
+    garbage = tmp_path / "garbage.h5"
+    garbage.write_bytes(b"not hdf5")
+    with pytest.raises(DatasetError, match="not a readable HDF5"):
+        celeba.CelebADataset(garbage)
+
+
+def test_import_does_not_need_torch_or_h5py():
+    import subprocess
+    import sys
+
+    code = (
+        "import mynn.celeba, sys; assert 'torch' not in sys.modules and 'h5py' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_demo_zip_is_a_mac_style_celeba_stand_in(tmp_path):
+    path = celeba.demo_zip(tmp_path / "demo.zip", n=3)
+    names = zipfile.ZipFile(path).namelist()
+    assert any(name.startswith("__MACOSX/") for name in names)
+    assert celeba.image_entries(names) == [f"img_align_celeba/00000{i}.jpg" for i in (1, 2, 3)]
+    assert celeba.build_hdf5(path, tmp_path / "demo.h5", progress=False) == 3
+    assert celeba.CelebADataset(tmp_path / "demo.h5", crop=None).image(0).shape == (218, 178, 3)
