@@ -33,30 +33,16 @@ def plot_backqueries(
     names = list(class_names) if class_names is not None else [str(k) for k in range(len(images))]
     if len(names) != len(images):
         raise ValueError(f"{len(names)} class names for {len(images)} output nodes")
-    rows = int(np.ceil(len(images) / columns))
-    figure, axes = plt.subplots(
-        rows,
+    return _image_grid(
+        images,
+        names,
         columns,
-        figsize=(1.1 * columns + 0.8, 1.25 * rows + 0.3),
-        squeeze=False,
-        layout="constrained",
+        {"cmap": "Greys", "vmin": 0.01, "vmax": 0.99},
+        colorbar_label="signal",
+        colorbar_ticks=[0.01, 0.5, 0.99],
+        title=title,
+        title_size=9,
     )
-    for index, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if index >= len(images):
-            ax.set_axis_off()
-            continue
-        shown = ax.imshow(
-            images[index].reshape(28, 28), cmap="Greys", vmin=0.01, vmax=0.99, interpolation="none"
-        )
-        ax.set_title(names[index], fontsize=9)
-    colorbar = figure.colorbar(shown, ax=axes, shrink=0.9, aspect=15, ticks=[0.01, 0.5, 0.99])
-    colorbar.set_label("signal", fontsize=8)
-    colorbar.ax.tick_params(labelsize=7)
-    if title:
-        figure.suptitle(title, fontsize=10)
-    return figure
 
 
 def plot_hidden_weights(
@@ -81,34 +67,15 @@ def plot_hidden_weights(
         )
     weights = network.wih[nodes]
     limit = float(np.percentile(np.abs(weights), 99.5))
-    rows = int(np.ceil(len(nodes) / columns))
-    figure, axes = plt.subplots(
-        rows,
+    return _image_grid(
+        weights,
+        [f"node {node}" for node in nodes],
         columns,
-        figsize=(1.1 * columns + 0.8, 1.25 * rows + 0.3),
-        squeeze=False,
-        layout="constrained",
+        {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit},
+        colorbar_label="input weight",
+        title=title,
+        title_size=8,
     )
-    for index, ax in enumerate(axes.flat):
-        ax.set_xticks([])
-        ax.set_yticks([])
-        if index >= len(nodes):
-            ax.set_axis_off()
-            continue
-        shown = ax.imshow(
-            weights[index].reshape(28, 28),
-            cmap="RdBu_r",
-            vmin=-limit,
-            vmax=limit,
-            interpolation="none",
-        )
-        ax.set_title(f"node {nodes[index]}", fontsize=8)
-    colorbar = figure.colorbar(shown, ax=axes, shrink=0.9, aspect=15)
-    colorbar.set_label("input weight", fontsize=8)
-    colorbar.ax.tick_params(labelsize=7)
-    if title:
-        figure.suptitle(title, fontsize=10)
-    return figure
 
 
 def plot_accuracy_by_angle(
@@ -132,3 +99,38 @@ def plot_accuracy_by_angle(
     if title:
         ax.set_title(title)
     return ax
+
+
+def _image_grid(
+    images,
+    names,
+    columns,
+    scale: dict,
+    colorbar_label: str,
+    title: str | None,
+    title_size: int,
+    colorbar_ticks=None,
+) -> Figure:
+    """28 x 28 images in a grid with one shared colour scale (``scale``) and one colour bar."""
+    rows = int(np.ceil(len(images) / columns))
+    figure, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(1.1 * columns + 0.8, 1.25 * rows + 0.3),
+        squeeze=False,
+        layout="constrained",
+    )
+    for index, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if index >= len(images):
+            ax.set_axis_off()
+            continue
+        shown = ax.imshow(images[index].reshape(28, 28), interpolation="none", **scale)
+        ax.set_title(names[index], fontsize=title_size)
+    colorbar = figure.colorbar(shown, ax=axes, shrink=0.9, aspect=15, ticks=colorbar_ticks)
+    colorbar.set_label(colorbar_label, fontsize=8)
+    colorbar.ax.tick_params(labelsize=7)
+    if title:
+        figure.suptitle(title, fontsize=10)
+    return figure
