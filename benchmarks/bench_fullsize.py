@@ -1,7 +1,7 @@
 """Full size: one epoch over the 60,000 Fashion-MNIST training images, each way of training.
 
-Each method runs in a fresh process so that its peak resident memory can be measured
-(``getrusage`` of the child). Needs Debian's ``dataset-fashion-mnist`` (or the downloaded
+Each method runs in a fresh process, which reports its own peak resident memory (Linux's
+``VmHWM``; a parent's ``getrusage`` would count the parent's size at fork time). Needs Debian's ``dataset-fashion-mnist`` (or the downloaded
 files); skipped with a message when they are absent.
 
     python benchmarks/bench_fullsize.py            # the table
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -37,8 +36,43 @@ def fashion_available() -> bool:
     return True
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory in MiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
 def child(method: str) -> dict:
-    """Train one epoch with ``method``; report seconds and test accuracy."""
+    """Train one epoch with ``method``; report seconds, test accuracy and peak memory."""
+    result = _train(method)
+    return {**result, "peak_mib": peak_mib()}
+
+
+def _train(method: str) -> dict:
+    if method == "cli":  # the command itself, in this process: python -m mynn train ...
+        import contextlib
+        import io
+
+        from mynn.cli import main as cli_main
+
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            status = cli_main(
+                ["train", "--data", "fashion-mnist", "--epochs", "1", "--no-progress"]
+            )
+        if status != 0:
+            raise RuntimeError(f"the train command failed with status {status}")
+        lines = output.getvalue().splitlines()
+        seconds = float(lines[-2].split(" in ")[1].split()[0])
+        return {"seconds": seconds, "accuracy": float(lines[-1].split(":")[1])}
+
     import numpy as np
 
     import mynn
@@ -91,25 +125,16 @@ def child(method: str) -> dict:
 
 
 def run_method(method: str) -> dict:
-    """Run a method in a fresh process; add its peak resident memory (MiB)."""
-    if method == "cli":
-        command = [sys.executable, "-m", "mynn", "train", "--data", "fashion-mnist"]
-        command += ["--epochs", "1", "--no-progress"]
-    else:
-        command = [sys.executable, __file__, "--method", method]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"{method} failed:\n{output}")
-    peak_mib = usage.ru_maxrss / 1024  # Linux reports KiB
-    if method == "cli":
-        lines = output.splitlines()
-        seconds = float(lines[-2].split(" in ")[1].split()[0])
-        result = {"seconds": seconds, "accuracy": float(lines[-1].split(":")[1])}
-    else:
-        result = json.loads(output.strip().splitlines()[-1])
-    return {**result, "peak_mib": peak_mib}
+    """Run a method in a fresh process and read back its report."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--method", method],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{method} failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def rows() -> list[list[str]]:

@@ -196,7 +196,7 @@ def main():
         show("Notebooks: skipped (--skip-notebooks).")
     else:
         rows, summary = notebook_times()
-        show(table(["notebook", "wall time under nbval", "result"], rows))
+        show(table(["notebook", "time under nbval (its cells)", "result"], rows))
         show(f"\n{summary}")
     args.out.write_text("\n".join(parts) + "\n")
     print(f"\nwritten to {args.out}")
