@@ -339,6 +339,14 @@ def gan_command(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
     import numpy as np
 
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise ValueError(
+            "the GANs need PyTorch, which is not installed: pip install 'mynn[torch]' (on a "
+            "Linux machine without a GPU, first the smaller CPU build: pip install torch "
+            "--index-url https://download.pytorch.org/whl/cpu)"
+        ) from None
     from mynn.gan.quality import reference_quality, score_digits
     from mynn.gan.recipes import get_recipe
     from mynn.gan.training import pick_device

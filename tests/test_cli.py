@@ -106,3 +106,15 @@ def test_closed_pipes_and_missing_stderr_are_quiet():
     assert "BrokenPipeError" not in piped.stderr and "Exception ignored" not in piped.stderr
     no_stderr = subprocess.run(" ".join(command) + " 2>&-", shell=True, capture_output=True)
     assert no_stderr.returncode == 0 and b"test accuracy" in no_stderr.stdout
+
+
+def test_gan_without_torch_says_how_to_install_it(tmp_path):
+    # A torch that can't be imported, placed first on the path of a subprocess.
+    (tmp_path / "torch").mkdir()
+    (tmp_path / "torch" / "__init__.py").write_text("raise ImportError('no torch here')\n")
+    import os
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), os.getcwd()]))
+    result = run_cli("gan", "--epochs", "1", env=env)
+    assert result.returncode == 1 and "pip install 'mynn[torch]'" in result.stderr
+    assert "Traceback" not in result.stderr
