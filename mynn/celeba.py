@@ -137,7 +137,7 @@ def build_hdf5(
     ValueError
         ``limit`` is not a positive whole number.
     """
-    from tqdm.auto import tqdm
+    from mynn.progress import progress_bar
 
     h5py = _h5py()
     zip_path, h5_path = Path(zip_path), Path(h5_path)
@@ -163,7 +163,7 @@ def build_hdf5(
         with (
             _atomic_writer(h5_path) as handle,
             h5py.File(handle, "w") as h5,
-            tqdm(total=len(names), unit="img", desc=h5_path.name, disable=not progress) as bar,
+            progress_bar(progress, total=len(names), unit="img", desc=h5_path.name) as bar,
         ):
             group = h5.create_group(GROUP)
             group.attrs["source"] = zip_path.name

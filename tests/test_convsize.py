@@ -37,6 +37,7 @@ from mynn.convsize import (
     output_padding_to_restore,
     padding_sides,
     pool_output_size,
+    torch_output_size,
     trace,
 )
 from mynn.plots.convolution import (
@@ -85,9 +86,7 @@ def torch_size(make_layer, size):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # zero-size kernels, 'same' with even kernels
-            layer = make_layer()
-            with torch.no_grad():
-                output = tuple(layer(torch.zeros(1, 1, *size)).shape[2:])
+            output = torch_output_size(make_layer(), size)
     except (RuntimeError, ValueError):
         return None
     return output if min(output) > 0 else None

@@ -5,7 +5,8 @@ Two ideas, one file each:
 - :mod:`mynn.convsize.sizes`: PyTorch's output-size formulas per layer, and the reverse
   questions (which padding gives the size I want?), torch-free.
 - :mod:`mynn.convsize.tracer`: layer specs, the book's three convolutional networks, and
-  :func:`trace`, the shape after every layer of a network.
+  :func:`trace`, the shape after every layer of a network, and
+  :func:`torch_output_size`, what PyTorch itself gives, to check them against.
 
 Every name is re-exported here, so ``from mynn.convsize import trace, conv_output_size``
 works as before. Importing this package does not import torch.
@@ -36,6 +37,7 @@ from mynn.convsize.tracer import (
     Trace,
     TraceRow,
     Unchanged,
+    torch_output_size,
     trace,
 )
 
@@ -62,5 +64,6 @@ __all__ = [
     "output_padding_to_restore",
     "padding_sides",
     "pool_output_size",
+    "torch_output_size",
     "trace",
 ]

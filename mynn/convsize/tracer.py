@@ -36,6 +36,7 @@ __all__ = [
     "Trace",
     "TraceRow",
     "Unchanged",
+    "torch_output_size",
     "trace",
 ]
 
@@ -382,6 +383,19 @@ class Trace:
         )
 
     __repr__ = __str__
+
+
+def torch_output_size(layer, size):
+    """What PyTorch itself gives: ``layer`` run on one 1-channel image of ``size`` (zeros).
+
+    Returns the output's spatial size, e.g. ``(3, 3)`` for ``nn.Conv2d(1, 1, 4)`` on
+    ``(6, 6)``: the number the formulas of :mod:`mynn.convsize` are checked against. The
+    layer must take one input channel; torch's own error is raised if it refuses the size.
+    """
+    import torch
+
+    with torch.no_grad():
+        return tuple(layer(torch.zeros(1, 1, *size)).shape[2:])
 
 
 def trace(layers, input_size=None, *, channels=None, features=None, ndim=None):

@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 import torch
 from torch import Tensor, nn
-from tqdm.auto import tqdm
 
 from mynn.gan.models import Discriminator, Generator
+from mynn.progress import progress_bar
 
 LOSSES = ("mse", "bce")
 """Loss names :func:`make_loss` knows: the book's first MSE, then binary cross-entropy."""
@@ -283,7 +283,7 @@ def train_gan(
 
     start = time.perf_counter()
     step = 0
-    with torch_threads(threads), tqdm(total=total, disable=not progress, unit="step") as bar:
+    with torch_threads(threads), progress_bar(progress, total=total, unit="step") as bar:
         for _ in range(epochs):
             if shuffle:
                 order = torch.randperm(n, generator=order_rng).to(device)
