@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from mynn.datasets import DatasetError, _atomic_writer
+from mynn.datasets import DatasetError, atomic_writer
 
 __all__ = [
     "GROUP",
@@ -161,7 +161,7 @@ def build_hdf5(
                 "files); is it the CelebA zip?"
             )
         with (
-            _atomic_writer(h5_path) as handle,
+            atomic_writer(h5_path) as handle,
             h5py.File(handle, "w") as h5,
             progress_bar(progress, total=len(names), unit="img", desc=h5_path.name) as bar,
         ):

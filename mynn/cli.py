@@ -380,7 +380,7 @@ def gan_command(args: argparse.Namespace) -> int:
     )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
-    with datasets._atomic_writer(out) as handle:
+    with datasets.atomic_writer(out) as handle:
         handle.write(buffer.getvalue())
     plt.close(figure)
     print(f"100 samples saved to {out}")
@@ -388,7 +388,7 @@ def gan_command(args: argparse.Namespace) -> int:
         pixels = np.clip(np.rint(digits * 255), 0, 255).astype(np.uint8)
         buffer = io.BytesIO()
         np.save(buffer, pixels)
-        with datasets._atomic_writer(samples) as handle:
+        with datasets.atomic_writer(samples) as handle:
             handle.write(buffer.getvalue())
         order = ", 100 per digit asked for, 0s first" if recipe.conditional else ""
         print(f"1000 digits saved to {samples} as uint8 (1000, 784), 0 background, 255 ink{order}")

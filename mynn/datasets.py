@@ -205,7 +205,7 @@ def write_csv(path: str | os.PathLike, images: ArrayLike, labels: ArrayLike) -> 
     path = Path(path)
     if path.suffix == ".gz":
         data = gzip.compress(data, compresslevel=9, mtime=0)
-    with _atomic_writer(path) as handle:
+    with atomic_writer(path) as handle:
         handle.write(data)
 
 
@@ -589,7 +589,7 @@ def _fetch_verified(
             )
         read = getattr(response, "read1", response.read)  # read1: whatever has arrived
         with (
-            _atomic_writer(target, verify=lambda: digest.hexdigest() == md5) as handle,
+            atomic_writer(target, verify=lambda: digest.hexdigest() == md5) as handle,
             progress_bar(progress, total=total, unit="B", unit_scale=True, desc=target.name) as bar,
         ):
             while True:
@@ -641,8 +641,13 @@ def _remove_stale_parts(folder: Path, names, older_than: float) -> None:
 
 
 @contextlib.contextmanager
-def _atomic_writer(path: Path, verify=lambda: True) -> Iterator[io.BufferedWriter]:
+def atomic_writer(path: Path, verify=lambda: True) -> Iterator[io.BufferedWriter]:
     """Write to a temporary file beside ``path``; rename it into place only on success.
+
+    mynn's one atomic writer: every file mynn writes (data, networks, checkpoints, ONNX,
+    HDF5, GIFs, GAN samples) goes through it, so an interrupted or failed write never
+    destroys or half-writes a file that was already there. ``verify`` is checked before the
+    rename (e.g. a checksum); if it returns False nothing is replaced.
 
     The new file gets the permissions of the file it replaces, or, for a new file, what
     any new file gets here (0o666 less the umask, or the folder's default ACL): the

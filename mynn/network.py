@@ -70,7 +70,7 @@ def make_targets(labels: ArrayLike, output_nodes: int = 10) -> np.ndarray:
     labels_array = np.asarray(labels)
     if labels_array.size == 0 and labels_array.dtype == np.float64:
         labels_array = labels_array.astype(np.int64)  # [] carries no dtype of its own
-    _check_labels(labels_array, output_nodes, "labels")
+    check_labels(labels_array, output_nodes, "labels")
     targets = np.full(labels_array.shape + (output_nodes,), 0.01)
     np.put_along_axis(targets, labels_array[..., None], 0.99, axis=-1)
     return targets
@@ -91,8 +91,8 @@ def confusion_matrix(predicted: ArrayLike, labels: ArrayLike, n_classes: int = 1
     predicted, labels = np.asarray(predicted), np.asarray(labels)
     if predicted.shape != labels.shape:
         raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
-    _check_labels(labels, n_classes, "labels")
-    _check_labels(predicted, n_classes, "predicted")
+    check_labels(labels, n_classes, "labels")
+    check_labels(predicted, n_classes, "predicted")
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(matrix, (labels, predicted), 1)
     return matrix
@@ -195,7 +195,7 @@ class NeuralNetwork:
                 f"{', '.join(sorted(self._SETTABLE))}.{hint}"
             )
         if name == "lr":
-            value = _check_learning_rate(value)
+            value = check_learning_rate(value)
         elif name in ("wih", "who", "bh", "bo") and value is not self.__dict__.get(name):
             value = self._check_weights(name, value)  # (an in-place update skips this)
         object.__setattr__(self, name, value)
@@ -517,7 +517,7 @@ def _check_memory(n_weights: int) -> None:
         )
 
 
-def _check_learning_rate(learning_rate: float) -> float:
+def check_learning_rate(learning_rate: float) -> float:
     if isinstance(learning_rate, bool):
         raise ValueError(f"learning_rate must be a number, got {learning_rate!r}")
     try:
@@ -534,7 +534,7 @@ def _check_learning_rate(learning_rate: float) -> float:
     return lr
 
 
-def _check_labels(labels: np.ndarray, n_classes: int, name: str) -> None:
+def check_labels(labels: np.ndarray, n_classes: int, name: str) -> None:
     """Labels must be whole numbers 0..n_classes-1 (an integer array)."""
     if not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(

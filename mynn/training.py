@@ -15,8 +15,8 @@ import numpy as np
 from mynn.datasets import load_train_test
 from mynn.network import (
     NeuralNetwork,
-    _check_labels,
     accuracy,
+    check_labels,
     make_targets,
     scale_inputs,
 )
@@ -155,7 +155,7 @@ def _check_training_data(network: NeuralNetwork, images, labels) -> tuple[np.nda
         )
     if len(images) == 0:
         raise ValueError("there are no images to train on or score")
-    _check_labels(labels, network.onodes, "labels")
+    check_labels(labels, network.onodes, "labels")
     if images.dtype != np.uint8:  # uint8 is 0..255 by construction; check anything else
         if not np.issubdtype(images.dtype, np.number) or images.dtype.kind == "c":
             raise ValueError(f"images must be pixel numbers 0..255, got dtype {images.dtype}")

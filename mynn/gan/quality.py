@@ -168,7 +168,7 @@ def _save_cached(path: Path, model: DigitClassifier, fingerprint: str) -> None:
     buffer = io.BytesIO()
     torch.save({"fingerprint": fingerprint, "state_dict": model.state_dict()}, buffer)
     try:
-        with datasets._atomic_writer(path) as handle:
+        with datasets.atomic_writer(path) as handle:
             handle.write(buffer.getvalue())
     except OSError:
         pass  # a read-only cache folder: keep the classifier in memory only

@@ -30,8 +30,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mynn.datasets import _atomic_writer
-from mynn.network import NeuralNetwork, _check_learning_rate
+from mynn.datasets import atomic_writer
+from mynn.network import NeuralNetwork, check_learning_rate
 
 #: The file layout version this mynn writes; it reads this version and all older ones.
 FORMAT_VERSION = 1
@@ -151,10 +151,10 @@ def save(
         buffer = io.BytesIO()
         with h5py.File(buffer, "w") as h5:
             _write_h5(h5, entries)
-        with _atomic_writer(path) as handle:
+        with atomic_writer(path) as handle:
             handle.write(buffer.getbuffer())
     else:
-        with _atomic_writer(path) as handle:
+        with atomic_writer(path) as handle:
             np.savez(handle, **entries)
     return path
 
@@ -217,7 +217,7 @@ def save_book_weights(network: NeuralNetwork, directory: str | os.PathLike) -> t
         raise StorageError(f"{directory}: is a file; give the folder to write {BOOK_FILES} into")
     paths = (directory / BOOK_FILES[0], directory / BOOK_FILES[1])
     for path, weights in zip(paths, (network.wih, network.who)):
-        with _atomic_writer(path) as handle:
+        with atomic_writer(path) as handle:
             np.save(handle, np.asarray(weights, dtype=np.float64), allow_pickle=False)
     return paths
 
@@ -291,7 +291,7 @@ def load_book_weights(
                 "load_book_weights(wih_path, who_path, learning_rate=0.1)"
             )
         into = NeuralNetwork(wih.shape[1], wih.shape[0], who.shape[0], learning_rate, seed=0)
-    lr = into.lr if learning_rate is None else _check_learning_rate(learning_rate)
+    lr = into.lr if learning_rate is None else check_learning_rate(learning_rate)
     put_weights(into, wih, who, source=source)
     into.lr = lr
     return into

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mynn.datasets import _atomic_writer
+from mynn.datasets import atomic_writer
 from mynn.network import NeuralNetwork
 from mynn.storage.files import MissingDependencyError, StorageError
 
@@ -115,6 +115,6 @@ def export_onnx(network: NeuralNetwork, path: str | os.PathLike, dtype: str = "f
         },
     )
     onnx.checker.check_model(model, full_check=True)
-    with _atomic_writer(path) as handle:
+    with atomic_writer(path) as handle:
         handle.write(model.SerializeToString())
     return path
