@@ -30,7 +30,6 @@ data or settings is replaced by a freshly trained classifier; ``rebuild=True`` f
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 from dataclasses import dataclass
@@ -141,10 +140,11 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, seed: int = CLASSIF
 
 
 def _fingerprint(images: np.ndarray, labels: np.ndarray) -> str:
-    digest = hashlib.sha256(images.tobytes())
-    digest.update(labels.astype(np.int64).tobytes())
-    digest.update(f"v{CACHE_VERSION} e{CLASSIFIER_EPOCHS} s{CLASSIFIER_SEED}".encode())
-    return digest.hexdigest()
+    """The cache key: the training data's fingerprint plus the classifier's settings."""
+    from mynn.storage import data_fingerprint
+
+    settings = f"v{CACHE_VERSION} e{CLASSIFIER_EPOCHS} s{CLASSIFIER_SEED}"
+    return f"{data_fingerprint(images, labels)}-{settings}"
 
 
 def default_cache_path() -> Path:
