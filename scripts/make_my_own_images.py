@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from mynn.datasets import _atomic_writer
+from mynn.datasets import atomic_writer
 from mynn.images import MY_OWN_IMAGES_DIR
 
 SEED = 2016
@@ -191,7 +191,7 @@ def main() -> None:
         buffer = io.BytesIO()
         options = {"quality": 85} if image_format == "JPEG" else {"optimize": False}
         image.save(buffer, format=image_format, **options)
-        with _atomic_writer(args.out / name) as handle:
+        with atomic_writer(args.out / name) as handle:
             handle.write(buffer.getvalue())
     print(f"wrote {len(images)} images to {args.out}")
 
