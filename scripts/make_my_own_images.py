@@ -1,4 +1,4 @@
-"""Make the sample "own handwriting" images in data/my_own_images/ (deterministic).
+"""Make the sample "own handwriting" images in mynn/data/my_own_images/ (deterministic).
 
 Every digit 0..9 is drawn from pen strokes (a skeleton of lines and arcs per digit, two
 shapes for 1, 4 and 7), each drawing with its own slant, proportions, wobble and pen width,

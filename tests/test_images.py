@@ -5,6 +5,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -401,7 +402,7 @@ def test_committed_samples_match_the_script(tmp_path):
     """scripts/make_my_own_images.py makes the committed pictures: same names, kinds and
     sizes, and the same pixels to within one grey level on average (identical with the
     Pillow that made them; another Pillow or libjpeg may round edges differently)."""
-    sys.path.insert(0, str(SAMPLES.parent.parent / "scripts"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
     try:
         import make_my_own_images
     finally:

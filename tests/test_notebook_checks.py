@@ -299,8 +299,9 @@ def test_the_books_way_of_calling_runs_through_mynn_and_gives_the_same_weights()
     from book_reference import BookNetwork
 
     from mynn import NeuralNetwork as neuralNetwork
+    from mynn.datasets import BUNDLED_DATA_DIR
 
-    data = Path(__file__).resolve().parent.parent / "data" / "mnist_sample_train.csv.gz"
+    data = BUNDLED_DATA_DIR / "mnist_sample_train.csv.gz"
     with gzip.open(data, "rt") as handle:
         training_data_list = handle.readlines()[:1000]
     input_nodes, hidden_nodes, output_nodes, learning_rate = 784, 200, 10, 0.1
