@@ -5,6 +5,7 @@ storage formats import their heavy dependencies only when used.
 """
 
 from mynn import datasets
+from mynn._version import package_version
 from mynn.network import (
     NeuralNetwork,
     accuracy,
@@ -27,4 +28,4 @@ __all__ = [
     "load_book_weights",
     "export_onnx",
 ]
-__version__ = "0.1.0"
+__version__ = package_version()  # from the package metadata (pyproject.toml)

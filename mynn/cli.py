@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mynn import datasets
+from mynn import __version__, datasets
 from mynn.gan.recipes import RECIPES  # torch-free: the GANs' names and defaults
 from mynn.network import NeuralNetwork, confusion_matrix
 from mynn.training import fit, predict_raw, score
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m mynn",
         description="The runnable companion to Make Your Own Neural Network.",
     )
+    parser.add_argument("--version", action="version", version=f"mynn {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     train = commands.add_parser(
@@ -38,8 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--data",
         choices=datasets.DATA_CHOICES,
         default="mnist-sample",
-        help="mnist-sample: the 5,000 real digits bundled with the project; "
-        "mnist: full MNIST (run `download mnist` first); fashion-mnist: clothes",
+        help="mnist-sample: the 5,000 real digits bundled with mynn; "
+        "mnist: full MNIST (run `download mnist` first); fashion-sample: 5,000 real "
+        "pictures of clothes bundled with mynn; fashion-mnist: full Fashion-MNIST "
+        "(run `download fashion-mnist` first)",
     )
     train.add_argument("--hidden", type=int, default=200, help="hidden nodes")
     train.add_argument("--lr", type=float, default=0.1, help="learning rate")
@@ -263,7 +266,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
     print("true" + "".join(f"{label:>{width}}" for label in range(10)))
     for label, row in enumerate(matrix):
         print(f"{label:>4}" + "".join(f"{count:>{width}}" for count in row))
-    if args.data == "fashion-mnist":
+    if args.data.startswith("fashion"):
         names = ", ".join(f"{i} {name}" for i, name in enumerate(datasets.FASHION_MNIST_CLASSES))
         print(f"classes: {names}")
     return 0
