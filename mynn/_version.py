@@ -9,7 +9,6 @@ metadata is built from. Nothing else states the version.
 
 from __future__ import annotations
 
-import re
 from importlib import metadata
 from pathlib import Path
 
@@ -21,12 +20,13 @@ def package_version() -> str:
         return metadata.version("mynn")
     except metadata.PackageNotFoundError:
         pass
+    import tomllib  # only a source tree needs it
+
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except OSError:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
         return "0+unknown"
-    # The [project] table's version line (tomllib is Python 3.11+; mynn runs on 3.10 too).
-    project = re.search(r"^\[project\]\s*$(.*?)(?=^\[|\Z)", text, flags=re.M | re.S)
-    match = project and re.search(r'^version\s*=\s*"([^"]+)"', project.group(1), flags=re.M)
-    return match.group(1) if match else "0+unknown"
+    if project.get("name") != "mynn" or "version" not in project:
+        return "0+unknown"  # a pyproject.toml above the package, but not mynn's
+    return str(project["version"])
