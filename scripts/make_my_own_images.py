@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from mynn.datasets import atomic_writer
+from mynn.files import atomic_writer
 from mynn.images import MY_OWN_IMAGES_DIR
 
 SEED = 2016

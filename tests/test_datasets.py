@@ -925,3 +925,20 @@ def test_a_folder_or_a_pipe_is_not_a_data_file(tmp_path):
         read_idx(fifo)  # would block forever if opened
     with pytest.raises(DatasetError, match="not a regular file"):
         read_csv(fifo)
+
+
+# ---------------------------------------------------------------- the split keeps every old name
+
+
+def test_old_names_still_import_from_mynn_datasets():
+    """Issue 24 split datasets.py into a package and moved the atomic writer to mynn.files;
+    every name other code imported from mynn.datasets still works, and is the same object."""
+    from mynn import files
+    from mynn.datasets import atomic_writer, augmented, downloads, readers, registry, rotated
+
+    assert atomic_writer is files.atomic_writer
+    assert datasets.download is downloads.download and datasets.read_idx is readers.read_idx
+    assert datasets.load_train_test is registry.load_train_test
+    assert rotated.__module__ == augmented.__module__ == "mynn.datasets.augmentation"
+    source = (Path(files.__file__)).read_text()
+    assert "from mynn" not in source and "import mynn" not in source  # a leaf: imports no data

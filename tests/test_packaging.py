@@ -73,3 +73,97 @@ def test_the_tree_is_ruff_clean():
         text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+# ---------------------------------------------------------------------------- issue 18
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def test_version_comes_from_the_package_metadata():
+    """`mynn.__version__` and `python -m mynn --version` say pyproject.toml's version, the
+    one place it is written (through the metadata when installed, else pyproject.toml)."""
+    import mynn
+
+    assert mynn.__version__ == _project()["version"]
+    result = subprocess.run(
+        [sys.executable, "-m", "mynn", "--version"], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == f"mynn {_project()['version']}"
+    version_files = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "mynn").rglob("*.py")
+        if re.search(r"""__version__\s*=\s*["']""", path.read_text())
+    ]
+    assert version_files == [], f"a literal version outside pyproject.toml: {version_files}"
+
+
+def test_version_without_metadata_reads_pyproject(monkeypatch):
+    """A source tree used through PYTHONPATH has no metadata: the fallback reads the same
+    pyproject.toml, and says 'unknown' rather than guess when metadata says nothing."""
+    from importlib import metadata
+
+    from mynn import _version
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    assert _version.package_version() == _project()["version"]
+
+
+def test_requires_python_is_what_is_tested():
+    """requires-python claims only what CI runs (3.11: the tests use tomllib), the
+    interpreter running the tests satisfies it, and environment.yml says the same."""
+    spec = _project()["requires-python"]
+    floor = tuple(int(part) for part in re.fullmatch(r">=(\d+)\.(\d+)", spec).groups())
+    assert floor == (3, 11)
+    assert sys.version_info[:2] >= floor
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert f"python{spec}" in environment["dependencies"]
+
+
+def test_every_bundled_data_file_is_package_data():
+    """Each file under mynn/data/ matches a [tool.setuptools.package-data] pattern, so the
+    wheel and the sdist carry it (a new sample must not be forgotten)."""
+    import fnmatch
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["mynn"]
+    files = [p.relative_to(ROOT / "mynn").as_posix() for p in (ROOT / "mynn" / "data").rglob("*")]
+    files = [f for f in files if (ROOT / "mynn" / f).is_file()]
+    assert len(files) >= 64  # 4 sample files and 60 pictures
+    missing = [f for f in files if not any(fnmatch.fnmatch(f, p) for p in patterns)]
+    assert missing == []
+
+
+def test_no_code_reads_data_through_the_checkout():
+    """The installed package must not depend on a clone: nothing in mynn/, the notebooks or
+    the scripts reaches for the repository's data/ folder."""
+    offenders = []
+    for path in [*(ROOT / "mynn").rglob("*.py"), *(ROOT / "notebooks").glob("*.ipynb")]:
+        text = path.read_text()
+        if re.search(r"""(parent|\.\.)[^\n]{0,40}["']data["']|["']\.\./data""", text):
+            offenders.append(path.relative_to(ROOT).as_posix())
+    assert offenders == []
+
+
+def test_ci_proves_the_wheel_and_installs_no_debian_package():
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [line.strip() for line in ci.splitlines() if not line.strip().startswith("#")]
+    assert not [line for line in commands if "apt" in line or "dataset-fashion" in line]
+    assert ".ci/wheel_check.sh" in commands
+    check = (ROOT / ".ci" / "wheel_check.sh").read_text()
+    for command in (
+        "python -m mynn train --no-progress",
+        "python -m mynn train --data fashion-sample --epochs 1",
+        'python -m mynn predict "$picture"',
+        "python -m mynn --version",
+        "--nbval",
+        "00_start_here.ipynb 05_inside_the_network.ipynb",
+        "unset PYTHONPATH",
+    ):
+        assert command in check, command
