@@ -17,12 +17,29 @@ step() { echo "wheel check [$((SECONDS - start)) s]: $*"; }
 unset PYTHONPATH MYNN_DATA_DIR MPLBACKEND PYTHONHOME
 export XDG_CACHE_HOME="$WORK/cache"
 
-step "building the wheel"
+step "building the sdist, and the wheel from the sdist"
 python3 -m venv "$WORK/venv"
 . "$WORK/venv/bin/activate"
-python -m pip install --quiet --upgrade pip
-python -m pip wheel --quiet --no-deps -w "$WORK/dist" "$ROOT"
+python -m pip install --quiet --upgrade pip "setuptools>=77"
+# From a copy of the files git tracks or would track: a build inside the checkout would
+# leave build/ behind, whose stale files (a module since removed) end up in later wheels.
+python - "$ROOT" "$WORK/src" <<'PY'
+import shutil, subprocess, sys
+from pathlib import Path
+root, dest = Path(sys.argv[1]), Path(sys.argv[2])
+listed = subprocess.run(
+    ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+    cwd=root, capture_output=True, check=True,
+).stdout.decode().split("\0")
+for name in filter(None, listed):
+    if (root / name).is_file():
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, dest / name)
+PY
+(cd "$WORK/src" && python -c "from setuptools import build_meta as b; b.build_sdist('$WORK/sdist')" >/dev/null)
+python -m pip wheel --quiet --no-deps -w "$WORK/dist" "$WORK"/sdist/mynn-*.tar.gz
 wheel=("$WORK"/dist/mynn-*.whl)
+python -m zipfile -l "${wheel[0]}" | grep -c "mynn/data/" | xargs echo "package data files in the wheel:"
 
 step "installing ${wheel[0]##*/} with the notebooks extra and nbval"
 # Neither the commands below nor notebooks 00 and 05 use PyTorch, so none is installed
