@@ -212,7 +212,7 @@ _IDX_DTYPES = {
 }
 
 
-def read_idx(path: str | os.PathLike, max_bytes: int = MAX_INFLATED_BYTES) -> np.ndarray:
+def read_idx(path: str | os.PathLike, max_bytes: int | None = None) -> np.ndarray:
     """Read an IDX file (the format MNIST is published in), plain or gzipped.
 
     The header is two zero bytes, a type code (0x08 = unsigned byte), the number of
@@ -220,7 +220,7 @@ def read_idx(path: str | os.PathLike, max_bytes: int = MAX_INFLATED_BYTES) -> np
     ``prod(shape) * itemsize`` bytes, no more, no less.
 
     The header is read first and the data only if the size it declares is at most
-    ``max_bytes``; a gzipped file is inflated no further than that size (plus one byte, to
+    ``max_bytes`` (default :data:`MAX_INFLATED_BYTES`); a gzipped file is inflated no further than that size (plus one byte, to
     see whether more follows), so a decompression bomb costs no memory.
 
     Raises
@@ -231,6 +231,7 @@ def read_idx(path: str | os.PathLike, max_bytes: int = MAX_INFLATED_BYTES) -> np
         shorter than the header declares, and corrupt gzip data; each names the file.
     """
     path = Path(path)
+    max_bytes = MAX_INFLATED_BYTES if max_bytes is None else max_bytes
     with _open_data(path) as stream:
         head = stream.read(4)
         if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in _IDX_DTYPES:
@@ -372,8 +373,10 @@ def _corrupt_gzip(path: Path, error: BaseException) -> DatasetError:
     )
 
 
-def _read_bytes(path: Path, max_bytes: int = MAX_INFLATED_BYTES) -> bytes:
-    """The whole file, gzip inflated, refusing one that inflates to more than ``max_bytes``."""
+def _read_bytes(path: Path, max_bytes: int | None = None) -> bytes:
+    """The whole file, gzip inflated, refusing one that inflates to more than ``max_bytes``
+    (default :data:`MAX_INFLATED_BYTES`)."""
+    max_bytes = MAX_INFLATED_BYTES if max_bytes is None else max_bytes
     with _open_data(path) as stream:
         raw = stream.read(max_bytes + 1)
         if stream.gzipped and len(raw) <= max_bytes:
