@@ -156,6 +156,8 @@ def test_ci_proves_the_wheel_and_installs_no_debian_package():
     commands = [line.strip() for line in ci.splitlines() if not line.strip().startswith("#")]
     assert not [line for line in commands if "apt" in line or "dataset-fashion" in line]
     assert ".ci/wheel_check.sh" in commands
+    readme = (ROOT / "README.md").read_text()
+    assert "## Use it without cloning" in readme and ".ci/wheel_check.sh" in readme
     check = (ROOT / ".ci" / "wheel_check.sh").read_text()
     for command in (
         "python -m mynn train --no-progress",
