@@ -24,7 +24,16 @@ import importlib
 
 from mynn.exercises.core import STATUSES, Exercise, Mistake, Result, Text
 
-__all__ = ["STATUSES", "Exercise", "Mistake", "Result", "Text", "catalogue", "get"]
+__all__ = [
+    "STATUSES",
+    "Exercise",
+    "Mistake",
+    "Result",
+    "Text",
+    "UnknownExercise",
+    "catalogue",
+    "get",
+]
 
 _MODULES = {
     "mynn.exercises.network": (
@@ -49,6 +58,13 @@ _MODULES = {
 }
 """Which module defines which exercises (so that asking for one loads only its module)."""
 
+class UnknownExercise(KeyError):
+    """An exercise id that :func:`get` does not know; the message lists the ids there are."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 _WHERE = {exercise_id: module for module, ids in _MODULES.items() for exercise_id in ids}
 
 
@@ -64,13 +80,13 @@ def get(exercise_id: str) -> Exercise:
 
     Raises
     ------
-    KeyError
-        For an unknown id, listing the ids there are.
+    UnknownExercise
+        (a KeyError) for an unknown id, listing the ids there are.
     ImportError
         For a GAN exercise when PyTorch is not installed, saying how to install it.
     """
     if exercise_id not in _WHERE:
-        raise KeyError(
+        raise UnknownExercise(
             f"no exercise {exercise_id!r}; the exercises are: {', '.join(catalogue())}"
         )
     module_name = _WHERE[exercise_id]

@@ -52,7 +52,7 @@ def _not_a_value(got: Any, wanted: str) -> str | None:
     if isinstance(got, str | bytes):
         return f"your function returned the text {_clip(repr(got))}, not {wanted}"
     if isinstance(got, dict | set):
-        return f"your function returned a {type(got).__name__}, not {wanted}"
+        return f"your function returned a value of type {type(got).__name__}, not {wanted}"
     return None
 
 
@@ -215,7 +215,7 @@ def exception_advice(error: BaseException, hints: Sequence[tuple[type, str, str]
 def _describe(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__} ({_clip(repr(value))})"
+    return f"a value of type {type(value).__name__} ({_clip(repr(value))})"
 
 
 def _clip(text: str, width: int = 40) -> str:

@@ -272,7 +272,10 @@ class Exercise:
             wrong = self.outcomes(mistake.function, inputs)
             if all(same_outcome(compare, w, g) for w, g in zip(wrong, got)):
                 return self._result("incorrect", mistake.message)
-        index = next(i for i, p in enumerate(problems) if p)
+        # An exception says more than wrong values (e.g. a shape error that a square
+        # matrix hides), so it is reported first.
+        raised = [i for i, o in enumerate(got) if o.error is not None]
+        index = raised[0] if raised else next(i for i, p in enumerate(problems) if p)
         describe = self.describe or (lambda args: _input_text(self.parameters, args))
         where = describe(inputs[index])
         if got[index].error is not None:
@@ -320,7 +323,7 @@ def _describe(value: object) -> str:
         return f"an array of shape {value.shape}"
     if value is None:
         return "None"
-    return f"a {type(value).__name__} ({_short(repr(value), 40)})"
+    return f"a value of type {type(value).__name__} ({_short(repr(value), 40)})"
 
 
 def _input_text(parameters: str, args: tuple) -> str:
