@@ -174,7 +174,11 @@ CORRECT = {
         scale_inputs,
         lambda p: 0.01 + (p / 255) * 0.99,
     ],
-    "02.make_targets": [_targets_full, make_targets, lambda lab, n: np.where(np.arange(n) == lab, 0.99, 0.01)],
+    "02.make_targets": [
+        _targets_full,
+        make_targets,
+        lambda lab, n: np.where(np.arange(n) == lab, 0.99, 0.01),
+    ],
     "03.invert_and_scale": [
         lambda img: scale_inputs((255 - img).ravel()),
         lambda img: (1 - img.flatten() / 255) * 0.99 + 0.01,
@@ -399,7 +403,9 @@ def test_check_does_not_touch_the_readers_inputs_or_folder(tmp_path, monkeypatch
 
     assert ex.get("01.weight_update").check(in_place).status == "correct"
     inputs = ex.get("01.weight_update").inputs()
-    assert all(np.array_equal(a[0], b[0]) for a, b in zip(inputs, ex.get("01.weight_update").inputs()))
+    assert all(
+        np.array_equal(a[0], b[0]) for a, b in zip(inputs, ex.get("01.weight_update").inputs())
+    )
     assert ex.get("04.save_weights").check(CORRECT["04.save_weights"][0]).correct
     result = ex.get("04.save_weights").check(lambda wih, who, folder: np.save("saved_wih.npy", wih))
     assert result.status == "incorrect" and "current folder" in result.message
@@ -491,7 +497,9 @@ def test_gan_references(torch_available):
     seeds = torch.rand(2, 1)
     loss_function = nn.MSELoss()
     fake = G(seeds).detach()
-    expected_grads = torch.autograd.grad(loss_function(D(fake), torch.zeros(2, 1)), list(D.parameters()))
+    expected_grads = torch.autograd.grad(
+        loss_function(D(fake), torch.zeros(2, 1)), list(D.parameters())
+    )
     before = [p.detach().clone() for p in D.parameters()]
     mod.my_discriminator_step(D, G, torch.optim.SGD(D.parameters(), lr=0.01), loss_function, seeds)
     for p, b, g in zip(D.parameters(), before, expected_grads):
@@ -504,9 +512,12 @@ def test_gan_references(torch_available):
     assert all(p.grad is not None for p in G.parameters())
     # the upsampling layer makes 7 x 7 into 14 x 14, as mynn.convsize says
     layer = mod.my_upsampling_layer(3, 2)
-    assert convsize.conv_transpose_output_size(
-        7, layer.kernel_size[0], layer.stride[0], layer.padding[0]
-    ) == 14
+    assert (
+        convsize.conv_transpose_output_size(
+            7, layer.kernel_size[0], layer.stride[0], layer.padding[0]
+        )
+        == 14
+    )
     assert layer(torch.zeros(1, 3, 7, 7)).shape == (1, 2, 14, 14)
 
 
@@ -586,4 +597,7 @@ def test_notebook_with_solutions_swapped_in_reports_correct(path):
     for cell in checks:
         texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs]
         exercise_id = re.search(r'get\("([\w.]+)"\)', cell.source).group(1)
-        assert texts and texts[-1].startswith(f"{exercise_id}: correct."), (exercise_id, cell.outputs)
+        assert texts and texts[-1].startswith(f"{exercise_id}: correct."), (
+            exercise_id,
+            cell.outputs,
+        )

@@ -58,6 +58,7 @@ _MODULES = {
 }
 """Which module defines which exercises (so that asking for one loads only its module)."""
 
+
 class UnknownExercise(KeyError):
     """An exercise id that :func:`get` does not know; the message lists the ids there are."""
 

@@ -24,7 +24,7 @@ from mynn.exercises.core import Exercise, Mistake
 # ---------------------------------------------------------------------------- 10.conv_output_size
 
 
-def my_conv_output_size(n, kernel, stride, padding):
+def my_conv_output_size(n: int, kernel: int, stride: int, padding: int) -> int:
     return (n + 2 * padding - kernel) // stride + 1
 
 
@@ -92,7 +92,7 @@ CONV_OUTPUT_SIZE = Exercise(
 # ---------------------------------------------------------------------------- 10.transposed_output_size
 
 
-def my_transposed_output_size(n, kernel, stride, padding):
+def my_transposed_output_size(n: int, kernel: int, stride: int, padding: int) -> int:
     return (n - 1) * stride - 2 * padding + kernel
 
 
@@ -149,8 +149,7 @@ TRANSPOSED_OUTPUT_SIZE = Exercise(
         ),
     ),
     hints=(
-        "Solve the convolution's formula backwards: a convolution maps this output size "
-        "back to n.",
+        "Solve the convolution's formula backwards: a convolution maps this output size back to n.",
         "Each of the n input cells places a kernel-wide patch, stride cells after the last "
         "one: (n - 1)*stride + kernel cells; padding then trims padding cells off each end.",
     ),
@@ -159,7 +158,7 @@ TRANSPOSED_OUTPUT_SIZE = Exercise(
 # ---------------------------------------------------------------------------- 11.simultaneous_step
 
 
-def my_simultaneous_step(x, y, lr):
+def my_simultaneous_step(x: float, y: float, lr: float) -> tuple[float, float]:
     x_new = x + lr * y  # x climbs its gradient, df/dx = y
     y_new = y - lr * x  # y descends its gradient, df/dy = x, using the OLD x
     return x_new, y_new
@@ -215,14 +214,12 @@ SIMULTANEOUS_STEP = Exercise(
         Mistake(
             "both descend",
             lambda x, y, lr: (x - lr * y, y - lr * x),
-            "both players descend here, but x maximises f = x*y: x climbs its gradient, "
-            "x + lr*y",
+            "both players descend here, but x maximises f = x*y: x climbs its gradient, x + lr*y",
         ),
         Mistake(
             "both climb",
             lambda x, y, lr: (x + lr * y, y + lr * x),
-            "both players climb here, but y minimises f = x*y: y descends its gradient, "
-            "y - lr*x",
+            "both players climb here, but y minimises f = x*y: y descends its gradient, y - lr*x",
         ),
         Mistake(
             "own gradient",

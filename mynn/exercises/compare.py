@@ -193,7 +193,9 @@ def exception_advice(error: BaseException, hints: Sequence[tuple[type, str, str]
             "a function for single numbers (math.exp, math.log, float) was given a whole "
             "array: use numpy's elementwise versions (np.exp, np.log), which work on arrays"
         )
-    if any(s in text for s in ("matmul", "not aligned", "could not be broadcast", "core dimension")):
+    if any(
+        s in text for s in ("matmul", "not aligned", "could not be broadcast", "core dimension")
+    ):
         return (
             "a shape error: the matrices don't fit in this product. Print the shapes "
             "(`.shape`), then check the order of the factors and which matrix needs .T"

@@ -173,18 +173,30 @@ class Exercise:
 
     # ------------------------------------------------------------------ what the reader sees
     def stub(self) -> str:
-        """The source of the notebook's stub cell (the state the notebooks are committed in)."""
+        """The source of the notebook's stub cell (the state the notebooks are committed in).
+
+        The imports and the ``def`` line (with its type hints) are the reference solution's,
+        so the stub and the solution can't disagree on the signature.
+        """
         lines = [self.imports, "", ""] if self.imports else []
         lines += [
-            f"def {self.function_name}({self.parameters}):",
+            self._signature(),
             f"    # {self.task}",
             "    raise NotImplementedError",
         ]
         return "\n".join(lines)
 
+    def _signature(self) -> str:
+        """The reference solution's ``def`` line(s), up to the colon that opens its body."""
+        source = textwrap.dedent(inspect.getsource(self.reference)).splitlines()
+        end = next(i for i, line in enumerate(source) if line.rstrip().endswith(":"))
+        return "\n".join(source[: end + 1])
+
     def check_source(self) -> str:
         """The source of the notebook's check cell."""
-        return f'import mynn.exercises\n\nmynn.exercises.get("{self.id}").check({self.function_name})'
+        return (
+            f'import mynn.exercises\n\nmynn.exercises.get("{self.id}").check({self.function_name})'
+        )
 
     def hint(self, stage: int | None = None) -> Text:
         """The next hint (or hint number ``stage``, counting from 1)."""
@@ -266,7 +278,8 @@ class Exercise:
         ]
         if not any(problems):
             return self._result(
-                "correct", f"{self.function_name} gives the right answer on all {len(inputs)} inputs."
+                "correct",
+                f"{self.function_name} gives the right answer on all {len(inputs)} inputs.",
             )
         for mistake in self.mistakes:
             wrong = self.outcomes(mistake.function, inputs)

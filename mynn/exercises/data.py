@@ -25,7 +25,7 @@ from mynn.exercises.core import Exercise, Mistake
 # ---------------------------------------------------------------------------- 03.invert_and_scale
 
 
-def my_invert_and_scale(image):
+def my_invert_and_scale(image: np.ndarray) -> np.ndarray:
     inverted = 255.0 - image.reshape(784)
     return inverted / 255.0 * 0.99 + 0.01
 
@@ -93,7 +93,7 @@ INVERT_AND_SCALE = Exercise(
 BOOK_FILES = ("saved_wih.npy", "saved_who.npy")
 
 
-def my_save_weights(wih, who, folder):
+def my_save_weights(wih: np.ndarray, who: np.ndarray, folder: str | os.PathLike) -> None:
     np.save(os.path.join(folder, "saved_wih.npy"), wih)
     np.save(os.path.join(folder, "saved_who.npy"), who)
 
@@ -214,7 +214,7 @@ SAVE_WEIGHTS = Exercise(
 # ---------------------------------------------------------------------------- 05.backquery_layer
 
 
-def my_backquery_layer(weights, signals):
+def my_backquery_layer(weights: np.ndarray, signals: np.ndarray) -> np.ndarray:
     layer_inputs = np.log(signals / (1.0 - signals))  # logit, the inverse of the sigmoid
     previous = np.dot(weights.T, layer_inputs)
     previous = previous - np.min(previous)

@@ -74,7 +74,13 @@ def _describe_recipe(args) -> str:
 # ---------------------------------------------------------------------------- 20.discriminator_step
 
 
-def my_discriminator_step(D, G, optimiser, loss_function, seeds):
+def my_discriminator_step(
+    D: torch.nn.Module,
+    G: torch.nn.Module,
+    optimiser: torch.optim.Optimizer,
+    loss_function: torch.nn.Module,
+    seeds: torch.Tensor,
+) -> torch.Tensor:
     fake = G(seeds).detach()  # G's output, cut off from G: this step trains D only
     outputs = D(fake)
     loss = loss_function(outputs, torch.zeros_like(outputs))  # target 0: "fake"
@@ -85,7 +91,11 @@ def my_discriminator_step(D, G, optimiser, loss_function, seeds):
 
 
 def _gan_recipes(rng):
-    return [(int(rng.integers(1000)), 1, "mse", "SGD"), (7, 4, "bce", "Adam"), (11, 3, "mse", "Adam")]
+    return [
+        (int(rng.integers(1000)), 1, "mse", "SGD"),
+        (7, 4, "bce", "Adam"),
+        (11, 3, "mse", "Adam"),
+    ]
 
 
 def _observe_discriminator_step(function, args):
@@ -212,7 +222,9 @@ DISCRIMINATOR_STEP = Exercise(
 # ---------------------------------------------------------------------------- 21.generator_loss
 
 
-def my_generator_loss(D, G, loss_function, seeds):
+def my_generator_loss(
+    D: torch.nn.Module, G: torch.nn.Module, loss_function: torch.nn.Module, seeds: torch.Tensor
+) -> torch.Tensor:
     outputs = D(G(seeds))  # not detached: the gradient must flow back through D into G
     return loss_function(outputs, torch.ones_like(outputs))  # G wants D to say "real"
 
@@ -314,9 +326,9 @@ GENERATOR_LOSS = Exercise(
 # ---------------------------------------------------------------------------- 22.double_7x7
 
 
-def my_upsampling_layer(in_channels, out_channels):
+def my_upsampling_layer(in_channels: int, out_channels: int) -> torch.nn.Module:
     # (7 - 1)*2 - 2*1 + 4 = 14: a 7 x 7 map becomes 14 x 14
-    return nn.ConvTranspose2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1)
+    return torch.nn.ConvTranspose2d(in_channels, out_channels, kernel_size=4, stride=2, padding=1)
 
 
 def _channel_cases(rng):
@@ -343,8 +355,7 @@ def _compare_layer(expected, got) -> str | None:
         return None
     if got["shape"] is None:
         return (
-            f"your function returned a {got['kind']}, not a layer: return "
-            "nn.ConvTranspose2d(...)"
+            f"your function returned a {got['kind']}, not a layer: return nn.ConvTranspose2d(...)"
         )
     if got["kind"] != expected["kind"]:
         if got["kind"] == "conv":
@@ -382,7 +393,7 @@ UPSAMPLING_LAYER = Exercise(
     cases=_channel_cases,
     observe=_observe_layer,
     compare=_compare_layer,
-    imports="from torch import nn",
+    imports="import torch",
     mistakes=(
         Mistake(
             "kernel 3, no output_padding",

@@ -21,7 +21,7 @@ from mynn.exercises.core import Exercise, Mistake
 # ---------------------------------------------------------------------------- 01.sigmoid
 
 
-def my_sigmoid(x):
+def my_sigmoid(x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-x))
 
 
@@ -77,7 +77,7 @@ SIGMOID = Exercise(
 # ---------------------------------------------------------------------------- 01.query
 
 
-def my_query(wih, who, inputs):
+def my_query(wih: np.ndarray, who: np.ndarray, inputs: np.ndarray) -> np.ndarray:
     hidden_outputs = 1 / (1 + np.exp(-np.dot(wih, inputs)))
     final_outputs = 1 / (1 + np.exp(-np.dot(who, hidden_outputs)))
     return final_outputs
@@ -156,7 +156,7 @@ QUERY = Exercise(
 # ---------------------------------------------------------------------------- 01.hidden_errors
 
 
-def my_hidden_errors(who, output_errors):
+def my_hidden_errors(who: np.ndarray, output_errors: np.ndarray) -> np.ndarray:
     return np.dot(who.T, output_errors)
 
 
@@ -219,7 +219,9 @@ HIDDEN_ERRORS = Exercise(
 # ---------------------------------------------------------------------------- 01.weight_update
 
 
-def my_weight_update(weights, lr, errors, outputs, inputs):
+def my_weight_update(
+    weights: np.ndarray, lr: float, errors: np.ndarray, outputs: np.ndarray, inputs: np.ndarray
+) -> np.ndarray:
     gradient_step = np.outer(errors * outputs * (1.0 - outputs), inputs)
     return weights + lr * gradient_step
 
@@ -291,7 +293,7 @@ WEIGHT_UPDATE = Exercise(
 # ---------------------------------------------------------------------------- 02.scale_inputs
 
 
-def my_scale_inputs(pixels):
+def my_scale_inputs(pixels: np.ndarray) -> np.ndarray:
     return pixels / 255.0 * 0.99 + 0.01
 
 
@@ -341,15 +343,13 @@ SCALE_INPUTS = Exercise(
             "the 0.01 is added after scaling, not to the pixels: pixels / 255 * 0.99 + 0.01",
         ),
     ),
-    hints=(
-        "Three steps: divide by 255 (now 0..1), multiply by 0.99 (0..0.99), add 0.01.",
-    ),
+    hints=("Three steps: divide by 255 (now 0..1), multiply by 0.99 (0..0.99), add 0.01.",),
 )
 
 # ---------------------------------------------------------------------------- 02.make_targets
 
 
-def my_make_targets(label, output_nodes):
+def my_make_targets(label: int, output_nodes: int) -> np.ndarray:
     targets = np.zeros(output_nodes) + 0.01
     targets[label] = 0.99
     return targets
