@@ -77,7 +77,7 @@ class Result:
         return self.status == "correct"
 
     def __str__(self) -> str:
-        return f"{self.exercise_id}: {self.status}. {self.message}"
+        return f"{self.exercise_id}: {self.status}. {_sentence(self.message)}"
 
     __repr__ = __str__
 
@@ -87,8 +87,16 @@ class Result:
             f'<div style="border-left: 4px solid {colour}; padding: 2px 8px;">'
             f'<span style="color: {colour}; font-weight: bold;">{_SYMBOLS[self.status]} '
             f"{html.escape(self.exercise_id)}: {self.status}.</span> "
-            f"{html.escape(self.message)}</div>"
+            f"{html.escape(_sentence(self.message))}</div>"
         )
+
+
+def _sentence(message: str) -> str:
+    """The message with a capital first letter (unless it starts with a code name)."""
+    first = message.split(" ", 1)[0]
+    if message[:1].islower() and "_" not in first and "." not in first:
+        return message[0].upper() + message[1:]
+    return message
 
 
 @dataclass(frozen=True)

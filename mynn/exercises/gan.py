@@ -36,7 +36,10 @@ _TORCH_ATOL = 1e-7
 
 
 def _networks(seed: int, sizes: tuple[int, int, int]):
-    """A small D and G like the book's 1010 GAN, built from ``seed``."""
+    """A small D and G like the book's 1010 GAN, built from ``seed``.
+
+    Call it inside ``torch.random.fork_rng()``: the reader's own random state is left alone.
+    """
     n_data, n_hidden, n_seed = sizes
     torch.manual_seed(seed)
     discriminator = nn.Sequential(
@@ -104,7 +107,11 @@ def _observe_discriminator_step(function, args):
     D's gradients hold stale values from an earlier step (as in a training loop), so a step
     without ``zero_grad`` shows.
     """
-    seed, n, loss_name, optimiser_name = args
+    with torch.random.fork_rng(devices=[]):
+        return _discriminator_step_outcome(function, *args)
+
+
+def _discriminator_step_outcome(function, seed, n, loss_name, optimiser_name):
     discriminator, generator, seeds = _networks(seed, (4, 3, 1))
     seeds = seeds[:n]
     optimiser_class = torch.optim.SGD if optimiser_name == "SGD" else torch.optim.Adam
@@ -231,7 +238,11 @@ def my_generator_loss(
 
 def _observe_generator_loss(function, args):
     """The loss, and G's gradients after ``loss.backward()`` (None when none reach G)."""
-    seed, n, loss_name, _ = args
+    with torch.random.fork_rng(devices=[]):
+        return _generator_loss_outcome(function, *args)
+
+
+def _generator_loss_outcome(function, seed, n, loss_name, _optimiser_name):
     discriminator, generator, seeds = _networks(seed, (6, 5, 3))
     value = function(discriminator, generator, _loss_function(loss_name), seeds[:n])
     gradients = None
