@@ -304,7 +304,7 @@ class Exercise:
             return self._result(
                 "incorrect",
                 f"{self.function_name} raised {type(got[index].error).__name__}: "
-                f"{_short(got[index].error)} (on {where}). {advice}",
+                f"{_short(got[index].error)} (on {where}). {_sentence(advice)}",
             )
         return self._result("incorrect", f"{problems[index]} (on {where}).")
 

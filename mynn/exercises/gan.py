@@ -356,18 +356,26 @@ def _observe_layer(function, args):
     kind = (
         "transposed" if nn.ConvTranspose2d in kinds else "conv" if nn.Conv2d in kinds else "other"
     )
-    with torch.no_grad():
-        shape = tuple(layer(torch.zeros(2, in_channels, 7, 7)).shape)
-    return {"kind": kind, "shape": shape}
+    return {"kind": kind, "shape": _output_shape(layer, (2, in_channels, 7, 7))}
+
+
+def _output_shape(layer: nn.Module, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The layer's output shape for an input of zeros, on one CPU thread (fast for one call)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with torch.no_grad():
+            return tuple(layer(torch.zeros(shape)).shape)
+    finally:
+        torch.set_num_threads(threads)
 
 
 def _compare_layer(expected, got) -> str | None:
     if got == expected:
         return None
     if got["shape"] is None:
-        return (
-            f"your function returned a {got['kind']}, not a layer: return nn.ConvTranspose2d(...)"
-        )
+        what = "None" if got["kind"] == "NoneType" else f"a {got['kind']}"
+        return f"your function returned {what}, not a layer: return nn.ConvTranspose2d(...)"
     if got["kind"] != expected["kind"]:
         if got["kind"] == "conv":
             return (
