@@ -613,3 +613,31 @@ def test_gan_checks_leave_the_readers_random_state_alone(torch_available):
         exercise = ex.get(exercise_id)
         assert exercise.check(exercise.reference).correct
     assert torch.equal(torch.rand(3), expected)
+
+
+@pytest.mark.parametrize("exercise_id", ex.catalogue())
+def test_a_hard_coded_answer_fails(exercise_id):
+    """The answer right for the first input, returned whatever the input, is found out."""
+    exercise = _exercise(exercise_id)
+    first = exercise.outcomes(exercise.reference)[0]
+    assert first.error is None
+    args0 = exercise.inputs()[0]
+    if exercise.observe is None:
+        result = exercise.check(lambda *args: first.value)
+    elif exercise_id == "04.save_weights":  # always saves the first input's weights
+        result = exercise.check(lambda wih, who, folder: exercise.reference(*args0, folder))
+    elif exercise_id == "22.upsampling_layer":  # always the first input's channels
+        result = exercise.check(lambda in_channels, out_channels: exercise.reference(*args0))
+    else:  # the GAN steps: the first input's loss, returned without training anything
+        import torch
+
+        result = exercise.check(lambda *args: torch.tensor(first.value["loss"]))
+    assert result.status == "incorrect", result
+
+
+def test_every_module_exercise_is_in_the_catalogue(torch_available):
+    from mynn.exercises import _MODULES
+
+    for module_name, ids in _MODULES.items():
+        module = importlib.import_module(module_name)
+        assert tuple(e.id for e in module.EXERCISES) == ids
