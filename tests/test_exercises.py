@@ -641,3 +641,15 @@ def test_every_module_exercise_is_in_the_catalogue(torch_available):
     for module_name, ids in _MODULES.items():
         module = importlib.import_module(module_name)
         assert tuple(e.id for e in module.EXERCISES) == ids
+
+
+def test_readme_and_notebook_00_name_the_exercise_notebooks():
+    numbers = sorted({i.split(".")[0] for i in ex.catalogue()})
+    assert numbers == ["01", "02", "03", "04", "05", "10", "11", "20", "21", "22"]
+    claim = "Notebooks 01-05, 10, 11 and 20-22"
+    assert claim in (ROOT / "README.md").read_text()
+    assert claim in (NOTEBOOKS / "00_start_here.ipynb").read_text()
+    assert (
+        'mynn.exercises.get(\\"01.sigmoid\\").check(my_sigmoid)'
+        in (NOTEBOOKS / "00_start_here.ipynb").read_text()
+    )
