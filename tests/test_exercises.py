@@ -10,6 +10,7 @@ checked against mynn's own implementation of the same maths.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import math
 import os
 import re
@@ -653,3 +654,18 @@ def test_readme_and_notebook_00_name_the_exercise_notebooks():
         'mynn.exercises.get(\\"01.sigmoid\\").check(my_sigmoid)'
         in (NOTEBOOKS / "00_start_here.ipynb").read_text()
     )
+
+
+@pytest.mark.parametrize("path", _exercise_notebooks(), ids=lambda p: p.name)
+def test_notebook_your_turn_cells_are_what_the_tool_writes(path):
+    """tools/your_turn_cells.py rewrites the section from mynn.exercises; nothing has drifted."""
+    spec = importlib.util.spec_from_file_location(
+        "your_turn", ROOT / "tools" / "your_turn_cells.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    number = path.name[:2]
+    exercises = [_exercise(i) for i in ex.catalogue() if i.startswith(number + ".")]
+    _, cells = _your_turn_cells(path)
+    expected = tool.your_turn_cells(exercises)
+    assert [(c.cell_type, c.source) for c in cells] == [(c.cell_type, c.source) for c in expected]
