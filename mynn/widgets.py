@@ -361,7 +361,11 @@ def draw_digit(network: NeuralNetwork, brush: float = BRUSH):
     undo = widgets.Button(description="Undo", icon="undo", layout=widgets.Layout(width="80px"))
     clear = widgets.Button(description="Clear", icon="eraser", layout=widgets.Layout(width="80px"))
     upload = widgets.FileUpload(
-        accept="image/*", multiple=False, description="Photo", layout=widgets.Layout(width="110px")
+        accept="image/*",
+        multiple=False,
+        description="Photo",
+        tooltip="read a photo of one digit, the same way as the drawing",
+        layout=widgets.Layout(width="110px"),
     )
     see = widgets.ToggleButton(
         value=False,
