@@ -330,3 +330,55 @@ def test_the_widget_reads_an_uploaded_photo_and_shows_the_backquery(board, netwo
     )
     assert "not an image file" in board.parts["note"].value
     assert board.parts["answer"].value.startswith("answer: 5 ")  # the photo's reading kept
+
+
+# ------------------------------------------------- tools/run_notebooks.py keeps widget state
+
+
+def load_run_notebooks():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "run_notebooks.py"
+    spec = importlib.util.spec_from_file_location("run_notebooks", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def model(name, **state):
+    return {"model_name": name, "state": {"_model_name": name, **state}}
+
+
+def test_run_notebooks_keeps_the_state_of_displayed_widgets_only():
+    nbformat = pytest.importorskip("nbformat")
+    tool = load_run_notebooks()
+    nb = nbformat.v4.new_notebook()
+    shown = nbformat.v4.new_code_cell("board")
+    shown.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={tool.WIDGET_VIEW: {"model_id": "box", "version_major": 2}, "text/plain": "HBox"},
+        )
+    ]
+    nb.cells = [nbformat.v4.new_code_cell("1 + 1"), shown]
+    nb.metadata["widgets"] = {
+        tool.WIDGET_STATE: {
+            "state": {
+                "box": model("HBoxModel", children=["IPY_MODEL_label"], layout="IPY_MODEL_l1"),
+                "label": model("LabelModel", value="answer: -", style="IPY_MODEL_s1"),
+                "l1": model("LayoutModel"),
+                "s1": model("LabelStyleModel"),
+                "bar": model("FloatProgressModel"),  # made, never shown: dropped
+            },
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+    nb.metadata["stray"] = {"from": "a run"}
+    cleaned = tool.clean(nb)
+    kept = cleaned.metadata["widgets"][tool.WIDGET_STATE]["state"]
+    assert sorted(kept) == ["box", "l1", "label", "s1"]
+    assert "stray" not in cleaned.metadata
+    shown.outputs = []  # a notebook that shows no widget keeps no widget state
+    assert "widgets" not in tool.clean(cleaned).metadata
