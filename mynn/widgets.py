@@ -26,6 +26,7 @@ import math
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -42,6 +43,9 @@ BRUSH = 24
 #: Paper and ink grey levels of the page (0 black .. 255 white): dark ink on white paper,
 #: like a photo, so that the drawing takes exactly a photo's path through prepare_digit.
 PAPER, INK = 255, 0
+
+if TYPE_CHECKING:
+    import ipywidgets
 
 Point = tuple[float, float]
 
@@ -108,7 +112,7 @@ class DigitPad:
     def __init__(self, network: NeuralNetwork, size: int = PAGE, brush: float = BRUSH) -> None:
         if not hasattr(network, "query") or getattr(network, "inodes", None) != SIDE * SIDE:
             raise ValueError(
-                f"draw_digit needs a network with {SIDE * SIDE} inputs (28 x 28 pixels) and a "
+                f"the drawing board needs a network with {SIDE * SIDE} inputs (28 x 28 pixels) and a "
                 f"query method, such as NeuralNetwork(784, 200, 10, 0.1); got {network!r}"
             )
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2 * SIDE:
@@ -320,7 +324,7 @@ def png(image: ArrayLike, zoom: int = ZOOM) -> bytes:
     return buffer.getvalue()
 
 
-def draw_digit(network: NeuralNetwork, brush: float = BRUSH):
+def draw_digit(network: NeuralNetwork, brush: float = BRUSH) -> ipywidgets.HBox:
     """A drawing board: draw a digit and see what the network answers.
 
     Parameters
@@ -344,6 +348,7 @@ def draw_digit(network: NeuralNetwork, brush: float = BRUSH):
     :func:`mynn.images.prepare_digit` and queried. Requires ipywidgets >= 8 and ipycanvas
     (``pip install "mynn[notebooks]"``).
     """
+    pad = DigitPad(network, brush=brush)
     try:
         import ipywidgets as widgets
         from ipycanvas import Canvas, hold_canvas
@@ -352,8 +357,6 @@ def draw_digit(network: NeuralNetwork, brush: float = BRUSH):
             f"draw_digit needs ipywidgets and ipycanvas ({error}); install them with "
             "pip install 'mynn[notebooks]' (or pip install ipywidgets ipycanvas)"
         ) from None
-
-    pad = DigitPad(network, brush=brush)
     canvas = Canvas(width=pad.size, height=pad.size)
     canvas.layout = widgets.Layout(
         width=f"{pad.size}px", height=f"{pad.size}px", border="1px solid #888"

@@ -382,3 +382,11 @@ def test_run_notebooks_keeps_the_state_of_displayed_widgets_only():
     assert "stray" not in cleaned.metadata
     shown.outputs = []  # a notebook that shows no widget keeps no widget state
     assert "widgets" not in tool.clean(cleaned).metadata
+
+
+def test_draw_digit_without_ipycanvas_says_how_to_install_it(network, monkeypatch):
+    from mynn.widgets import draw_digit
+
+    monkeypatch.setitem(sys.modules, "ipycanvas", None)  # import ipycanvas now fails
+    with pytest.raises(ImportError, match=r"pip install 'mynn\[notebooks\]'"):
+        draw_digit(network)
