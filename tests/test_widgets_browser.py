@@ -183,7 +183,7 @@ def stroke(page, points):
     page.mouse.up()
 
 
-def test_drawing_a_1_then_a_0_in_jupyterlab(lab, browser):
+def test_drawing_a_1_then_a_0_in_jupyterlab(browser, lab):
     from playwright.sync_api import expect
 
     base, token = lab
