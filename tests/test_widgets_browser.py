@@ -228,3 +228,12 @@ def test_drawing_a_1_then_a_0_in_jupyterlab(browser, lab):
     expect(answer).to_have_text(
         re.compile(r"^answer: 0 \(output \d\.\d\d\)$"), timeout=ANSWER_S * 1000
     )
+
+
+def test_a_missing_browser_skips_unless_the_browser_test_is_required(monkeypatch):
+    monkeypatch.delenv("CI_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
+        unavailable("no Chromium")
+    monkeypatch.setenv("CI_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="must run here.*no Chromium"):
+        unavailable("no Chromium")
