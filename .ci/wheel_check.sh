@@ -15,6 +15,8 @@ step() { echo "wheel check [$((SECONDS - start)) s]: $*"; }
 
 # Nothing of the checkout may leak in: no PYTHONPATH, no data folder, no matplotlib backend.
 unset PYTHONPATH MYNN_DATA_DIR MPLBACKEND PYTHONHOME
+# pip keeps its usual download cache (the first venv filled it); everything else is fresh.
+export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"
 export XDG_CACHE_HOME="$WORK/cache"
 
 step "building the sdist, and the wheel from the sdist"

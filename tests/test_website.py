@@ -187,3 +187,15 @@ def test_api_page_documents_train_epoch(browser, server):
         assert not got["errors"] and not got["outside"]
     finally:
         got["page"].close()
+
+
+def test_readme_and_ci_give_the_website_commands():
+    """README's Website section gives the two commands exactly; .ci/run runs them."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Website", 1)[1].split("\n## ", 1)[0]
+    commands = ['pip install -e ".[docs]"', "sphinx-build -W -b html docs docs/_build/html"]
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    for command in commands:
+        assert command in section
+        assert command in ci
+    assert "python -m http.server -d docs/_build/html" in section
