@@ -112,7 +112,7 @@ def score(network: NeuralNetwork, images: np.ndarray, labels: np.ndarray) -> flo
     ``images`` are raw 0..255 pixels (as for :func:`fit`); they are scaled in chunks.
     """
     images, labels = _check_training_data(network, images, labels)
-    return accuracy(predict_raw(network, images), labels)
+    return accuracy(labels=labels, predicted=predict_raw(network, images))
 
 
 def predict_raw(network: NeuralNetwork, images: np.ndarray, chunk: int = 2000) -> np.ndarray:
