@@ -34,7 +34,7 @@ def fit(
     images: np.ndarray,
     labels: np.ndarray,
     epochs: int = 1,
-    progress: bool = False,
+    progress: bool | None = None,
     chunk: int = 500,
     *,
     checkpoint: str | os.PathLike | None = None,

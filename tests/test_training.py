@@ -115,3 +115,22 @@ def test_stderr_usable_tells_missing_and_closed_streams(monkeypatch, tmp_path):
     for stream, usable in ((None, False), (closed, False), (io.StringIO(), True)):
         monkeypatch.setattr(sys, "stderr", stream)
         assert stderr_usable() is usable
+
+
+def test_progress_none_means_a_bar_only_on_a_terminal(monkeypatch):
+    """mynn's one progress rule: None shows a bar on a terminal, not in notebooks or pipes."""
+    import io
+
+    from mynn.progress import progress_bar, wanted
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        assert wanted(None) is shown and wanted(True) is True and wanted(False) is False
+        with progress_bar(None, total=3) as bar:
+            assert bar.disable is not shown
+    with pytest.raises(ValueError, match="progress must be True, False or None"):
+        wanted("yes")
