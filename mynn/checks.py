@@ -196,14 +196,25 @@ def check_file_path(name: str, value: object, *, must_exist: bool = False) -> Pa
 
 
 def random_generator(
-    seed: int | np.random.Generator | None, name: str = "seed"
+    seed: int | np.random.Generator | None = None,
+    *,
+    rng: int | np.random.Generator | None = None,
 ) -> np.random.Generator:
     """The random generator that ``seed`` stands for: the one rule for randomness in mynn.
 
     ``None`` gives fresh, unrepeatable randomness; a whole number 0 or more gives the same
     numbers every run (``numpy.random.default_rng(seed)``); a ``numpy.random.Generator`` is
     used as it is, so several calls can share one stream of random numbers.
+
+    Every mynn function that draws random numbers takes ``seed=`` with this meaning. A
+    few took the same thing as ``rng=`` first; they still accept it, passed on here as
+    ``rng`` (giving both is refused).
     """
+    name = "seed"
+    if rng is not None:
+        if seed is not None:
+            raise ArgumentError("give seed= or rng= (the older name for it), not both")
+        seed, name = rng, "rng"
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
     if not is_whole_number(seed) or seed < 0:

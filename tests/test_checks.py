@@ -148,3 +148,16 @@ def test_plot_names_follow_one_rule():
     assert ax.get_ylabel() == "true surface"
     assert sorted(t.get_text() for t in ax.texts) == ["1", "4", "5"]  # empty cells blank
     plt.close("all")
+
+
+def test_altimetry_takes_seed_and_still_its_older_rng():
+    from mynn import altimetry as alt
+
+    by_seed, by_rng = alt.make_dataset(10, seed=3), alt.make_dataset(10, rng=3)
+    np.testing.assert_array_equal(by_seed.labels, by_rng.labels)
+    np.testing.assert_array_equal(by_seed.waveforms, by_rng.waveforms)
+    shared = np.random.default_rng(4)
+    first = alt.add_speckle(np.ones(5), seed=shared)
+    assert not np.array_equal(first, alt.add_speckle(np.ones(5), seed=shared))  # one stream
+    with pytest.raises(ValueError, match="give seed= or rng="):
+        alt.simulate_track(seed=1, rng=1)
