@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 __all__ = [
     "ArgumentError",
     "ArgumentTypeError",
+    "as_float_array",
     "check_file_path",
     "check_finite_array",
     "check_number",
@@ -151,6 +152,24 @@ def check_probability(name: str, value: object) -> float:
     return number
 
 
+def as_float_array(name: str, values: ArrayLike) -> np.ndarray:
+    """``values`` as a float64 array (NaN and infinity pass; see :func:`check_finite_array`).
+
+    Raises
+    ------
+    ArgumentError
+        Something that is not numbers, or numbers too large for a float64 (``10**400``).
+    """
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except OverflowError:
+        raise ArgumentError(too_large_message(name, values)) from None
+    except (TypeError, ValueError):
+        raise ArgumentError(
+            f"{name} must be numbers (a number or an array of them), got {short_repr(values)}"
+        ) from None
+
+
 def check_finite_array(name: str, values: ArrayLike) -> np.ndarray:
     """``values`` as a float64 array with no NaN or infinity.
 
@@ -162,14 +181,7 @@ def check_finite_array(name: str, values: ArrayLike) -> np.ndarray:
     """
     if values is None:
         raise ArgumentError(f"{name} is None; pass an array of numbers")
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except OverflowError:
-        raise ArgumentError(too_large_message(name, values)) from None
-    except (TypeError, ValueError):
-        raise ArgumentError(
-            f"{name} must be numbers, got {type(values).__name__} {short_repr(values)}"
-        ) from None
+    array = as_float_array(name, values)
     if not np.all(np.isfinite(array)):
         raise ArgumentError(f"{name} contains NaN or infinity; clean or rescale the data first")
     return array

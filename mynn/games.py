@@ -44,11 +44,11 @@ from numpy.typing import ArrayLike
 
 from mynn.checks import (
     ArgumentError,
+    as_float_array,
     check_number,
     check_positive_number,
     check_whole_number,
     short_repr,
-    too_large_message,
 )
 from mynn.games_objectives import (
     Field,
@@ -144,18 +144,6 @@ def _check_scheme(
             f"unknown scheme {short_repr(scheme)}; choose one of: {', '.join(allowed)}"
         )
     return scheme
-
-
-def _float_array(name: str, value: ArrayLike) -> np.ndarray:
-    """``value`` as float64, with a ValueError (not OverflowError) for 10**400 and the like."""
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except OverflowError:
-        raise ArgumentError(too_large_message(name, value)) from None
-    except (TypeError, ValueError):
-        raise ArgumentError(
-            f"{name} must be a number or an array of numbers, got {short_repr(value)}"
-        ) from None
 
 
 def _path_array(steps: int) -> np.ndarray:
@@ -420,7 +408,7 @@ def flow(x0: float, y0: float, t: ArrayLike) -> np.ndarray:
         Shape (2,) for a scalar t, (len(t), 2) for an array of times (``t.shape + (2,)``).
     """
     x0, y0 = check_number("x0", x0), check_number("y0", y0)
-    t = _float_array("t", t)
+    t = as_float_array("t", t)
     if not np.all(np.isfinite(t)):
         raise ValueError("t must be finite")
     cos, sin = np.cos(t), np.sin(t)
@@ -488,7 +476,7 @@ def growth_factor(scheme: str, lr: ArrayLike, **params: object) -> float | np.nd
     saddle grows by about that factor each step (diverges), below 1 it shrinks (converges),
     at 1 the point keeps circling. ``lr`` may be an array: one factor per value.
     """
-    lrs = _float_array("lr", lr)
+    lrs = as_float_array("lr", lr)
     factors = np.array(
         [
             np.max(np.abs(np.linalg.eigvals(iteration_matrix(scheme, float(one_lr), **params))))
@@ -516,7 +504,7 @@ def closed_form_growth_factor(scheme: str, lr: ArrayLike, **params: object) -> f
     """
     _check_scheme(scheme, CLOSED_FORM_SCHEMES, {"adam": _NO_MATRIX, "momentum": _NO_FORMULA})
     params = _check_params(scheme, params)
-    lrs = _float_array("lr", lr)
+    lrs = as_float_array("lr", lr)
     for value in lrs.ravel():
         _check_lr(value)
     if scheme == "simultaneous":

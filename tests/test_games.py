@@ -487,7 +487,7 @@ def test_plots_draw_without_error():
         (lambda: games.growth_factor("simultaneous", [0.1, 10**400]), "lr is too large"),
         (lambda: closed_form_growth_factor("proximal", 10**400), "lr is too large"),
         (lambda: flow(0.6, 0.7, 10**400), "t is too large"),
-        (lambda: flow(0.6, 0.7, "soon"), "t must be a number"),
+        (lambda: flow(0.6, 0.7, "soon"), "t must be numbers"),
         (lambda: simulate("simultaneous", 0.6, 0.7, 0.1, 10**15), r"14\.2 PiB of memory needed"),
         (lambda: play_with_torch("sgd", 0.6, 0.7, 0.1, 10**15), r"14\.2 PiB of memory needed"),
         (

@@ -46,28 +46,13 @@ def torch_layers(specs: Sequence, activation: str = "leaky_relu") -> list[nn.Mod
 
     layers: list[nn.Module] = []
     for spec in specs:
-        if isinstance(spec, Conv):
+        if isinstance(spec, (Conv, ConvTranspose)):
+            transposed = isinstance(spec, ConvTranspose)
+            layer = nn.ConvTranspose2d if transposed else nn.Conv2d
+            extra = {"output_padding": spec.output_padding} if transposed else {}
+            sizes = {"stride": spec.stride, "padding": spec.padding, "dilation": spec.dilation}
             layers.append(
-                nn.Conv2d(
-                    spec.in_channels,
-                    spec.out_channels,
-                    spec.kernel_size,
-                    stride=spec.stride,
-                    padding=spec.padding,
-                    dilation=spec.dilation,
-                )
-            )
-        elif isinstance(spec, ConvTranspose):
-            layers.append(
-                nn.ConvTranspose2d(
-                    spec.in_channels,
-                    spec.out_channels,
-                    spec.kernel_size,
-                    stride=spec.stride,
-                    padding=spec.padding,
-                    output_padding=spec.output_padding,
-                    dilation=spec.dilation,
-                )
+                layer(spec.in_channels, spec.out_channels, spec.kernel_size, **sizes, **extra)
             )
         elif isinstance(spec, Linear):
             layers.append(nn.Linear(spec.in_features, spec.out_features))
