@@ -161,3 +161,19 @@ def test_altimetry_takes_seed_and_still_its_older_rng():
     assert not np.array_equal(first, alt.add_speckle(np.ones(5), seed=shared))  # one stream
     with pytest.raises(ValueError, match="give seed= or rng="):
         alt.simulate_track(seed=1, rng=1)
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 8, 49])
+def test_moving_averages_are_the_mean_of_each_window(window):
+    """The loss curves' smoother and the altimetry running mean, against their definitions."""
+    from mynn.altimetry.retrackers import running_mean
+    from mynn.plots.gan import _smooth
+
+    values = np.random.default_rng(window).random(50)
+    runs = np.array([values[k : k + window].mean() for k in range(50 - window + 1)])
+    np.testing.assert_allclose(_smooth(values, window), runs, rtol=1e-12)
+    if window % 2:
+        half = window // 2
+        padded = np.concatenate([[values[0]] * half, values, [values[-1]] * half])
+        centred = np.array([padded[k : k + window].mean() for k in range(50)])
+        np.testing.assert_allclose(running_mean(values, window), centred, rtol=1e-12)
