@@ -44,6 +44,7 @@ from mynn.altimetry.model import (
     mispointing_factors,
     swh_from_sigma_c,
 )
+from mynn.checks import check_whole_number
 
 EDGE_10_90 = 2.0 * 1.2815515655446004
 """The 10 %-90 % width of an error-function edge in units of its sigma (2.563)."""
@@ -77,8 +78,7 @@ def running_mean(waveform: ArrayLike, width: int = 3) -> np.ndarray:
     out[i] = (p[i - h] + ... + p[i + h]) / width with h = width // 2, where p repeats the
     first and last gate beyond the ends: scipy's ``uniform_filter1d(mode="nearest")``.
     """
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
-        raise ValueError(f"width must be a positive odd whole number, got {width!r}")
+    check_whole_number("width", width, fix="use an odd number of gates: 1, 3, 5, ...")
     if width % 2 == 0:
         raise ValueError(f"width must be odd so the mean stays centred, got {width}")
     power = np.asarray(waveform, dtype=np.float64)

@@ -44,7 +44,7 @@ from mynn.altimetry.model import (
     mispointing_factors,
     sigma_c_from_swh,
 )
-from mynn.checks import random_generator
+from mynn.checks import check_whole_number, random_generator
 
 CLASSES = ("ocean", "specular", "ocean_bright", "multi_peak", "land")
 """The surface classes of :func:`make_dataset`, in label order (0 .. 4)."""
@@ -259,8 +259,7 @@ def make_dataset(
     default).
     """
     instrument = check_instrument(instrument)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive whole number of waveforms, got {n!r}")
+    check_whole_number("n", n, unit="waveforms")
     names = [classes] if isinstance(classes, str) else list(classes)
     unknown = [c for c in names if c not in CLASSES]
     if unknown or not names:
