@@ -177,3 +177,13 @@ def test_moving_averages_are_the_mean_of_each_window(window):
         padded = np.concatenate([[values[0]] * half, values, [values[-1]] * half])
         centred = np.array([padded[k : k + window].mean() for k in range(50)])
         np.testing.assert_allclose(running_mean(values, window), centred, rtol=1e-12)
+
+
+def test_convsize_whole_number_errors_are_value_errors_too():
+    """convsize raised TypeError alone; now the error is also the ValueError all mynn raises."""
+    from mynn.convsize import Reshape, conv_output_size
+
+    for call in (lambda: conv_output_size(28.0, 3), lambda: Reshape((2.5, 4))):
+        with pytest.raises(checks.ArgumentTypeError, match="whole number") as caught:
+            call()
+        assert isinstance(caught.value, ValueError) and isinstance(caught.value, TypeError)
