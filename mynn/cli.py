@@ -255,7 +255,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
         )
     test_images, test_labels = datasets.load_train_test(args.data)[1]
     predicted = predict_raw(network, test_images)
-    matrix = confusion_matrix(predicted, test_labels)
+    matrix = confusion_matrix(labels=test_labels, predicted=predicted)
     kind = f"{network.inodes}-{network.hnodes}-{network.onodes}" + (
         " network with biases" if network.bias else " network"
     )

@@ -3,8 +3,9 @@
 Notebook 11 (gradient descent in adversarial games) invites the reader to change the start
 and the learning rate and re-run it. Each claim it checks lives here, so that the notebook
 calls it and the unit tests run it over a range of learning rates. Every function raises
-:class:`AssertionError` with the measured numbers when its claim fails, and otherwise
-returns what it measured, for printing.
+:class:`ClaimFailed` (an :class:`AssertionError`, raised explicitly so that ``python -O``,
+which strips ``assert`` statements, still checks) with the measured numbers when its
+claim fails, and otherwise returns what it measured, for printing.
 
 Tolerances are relative to the size of the quantity compared: the distance from (0, 0)
 grows or shrinks by orders of magnitude, so a fixed absolute tolerance would be too loose
@@ -20,6 +21,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mynn import games
+from mynn.checks import check_number, check_positive_number
+
+
+class ClaimFailed(AssertionError):
+    """A claim of notebook 11 did not hold for the numbers given; the message has them."""
+
 
 ROUNDING = 1e-12
 """Relative agreement expected of two computations of the same numbers in float64 that
@@ -38,23 +45,6 @@ FLOAT32 = 1e-4
 significant digits; a few hundred steps lose a couple)."""
 
 
-def _number(name: str, value: object) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return number
-
-
-def _positive(name: str, value: object) -> float:
-    number = _number(name, value)
-    if number <= 0:
-        raise ValueError(f"{name} must be positive, got {value!r}")
-    return number
-
-
 def _finite_rows(path: ArrayLike) -> np.ndarray:
     """The rows of a path before its first non-finite value (a diverging rule overflows)."""
     path = np.asarray(path, dtype=np.float64)
@@ -70,9 +60,10 @@ def circle_distances(x0: float, y0: float, times: ArrayLike) -> tuple[float, flo
     distance = games.radius(games.flow(x0, y0, times))
     start = math.hypot(x0, y0)
     worst = float(np.max(np.abs(distance - start))) if distance.size else 0.0
-    assert worst <= ROUNDING * start, (
-        f"continuous play should keep the distance {start:.6g}; it moved by {worst:.3g}"
-    )
+    if not (worst <= ROUNDING * start):
+        raise ClaimFailed(
+            f"continuous play should keep the distance {start:.6g}; it moved by {worst:.3g}"
+        )
     return float(distance.min()), float(distance.max())
 
 
@@ -86,25 +77,28 @@ def spiral_growth(path: ArrayLike, lr: float) -> tuple[np.ndarray, float]:
 
     Returns the step ratios and the predicted last distance (of the finite part).
     """
-    lr = _positive("lr", lr)
+    lr = check_positive_number("lr", lr)
     distance = games.radius(_finite_rows(path))
     if len(distance) == 0:
         raise ValueError("the path has no finite point to check")
     factor = math.sqrt(1 + lr * lr)
     if distance[0] == 0:  # the start is the equilibrium: nothing moves
-        assert np.all(distance == 0), "a path starting at (0, 0) must stay there"
+        if not np.all(distance == 0):
+            raise ClaimFailed("a path starting at (0, 0) must stay there")
         return np.ones(len(distance) - 1), 0.0
     ratios = distance[1:] / distance[:-1]
     worst = float(np.max(np.abs(ratios / factor - 1))) if ratios.size else 0.0
-    assert worst <= ROUNDING, (
-        f"every step should multiply the distance by sqrt(1 + lr^2) = {factor:.10f}; "
-        f"a ratio differs from it by {worst:.3g} relative"
-    )
+    if not (worst <= ROUNDING):
+        raise ClaimFailed(
+            f"every step should multiply the distance by sqrt(1 + lr^2) = {factor:.10f}; "
+            f"a ratio differs from it by {worst:.3g} relative"
+        )
     steps = len(distance) - 1
     predicted = float(distance[0] * (1 + lr * lr) ** (steps / 2))
-    assert math.isclose(distance[-1], predicted, rel_tol=ROUNDING), (
-        f"after {steps} steps the distance should be {predicted:.10g}, it is {distance[-1]:.10g}"
-    )
+    if not math.isclose(distance[-1], predicted, rel_tol=ROUNDING):
+        raise ClaimFailed(
+            f"after {steps} steps the distance should be {predicted:.10g}, it is {distance[-1]:.10g}"
+        )
     return ratios, predicted
 
 
@@ -118,9 +112,10 @@ def growth_factors_agree(lr: float) -> dict[str, tuple[float, float]]:
     for scheme in games.CLOSED_FORM_SCHEMES:
         matrix = games.growth_factor(scheme, lr)
         formula = games.closed_form_growth_factor(scheme, lr)
-        assert math.isclose(matrix, formula, rel_tol=REPEATED_EIGENVALUE), (
-            f"{scheme} at lr = {lr:g}: the matrix gives {matrix:.12g}, the formula {formula:.12g}"
-        )
+        if not math.isclose(matrix, formula, rel_tol=REPEATED_EIGENVALUE):
+            raise ClaimFailed(
+                f"{scheme} at lr = {lr:g}: the matrix gives {matrix:.12g}, the formula {formula:.12g}"
+            )
         agreed[scheme] = (matrix, formula)
     return agreed
 
@@ -144,7 +139,8 @@ def same_path(path: ArrayLike, reference: ArrayLike, rtol: float, floor: float =
     with np.errstate(invalid="ignore", divide="ignore"):
         relative = np.where(deviation == 0, 0.0, deviation / scale)
     worst = float(relative.max()) if relative.size else 0.0
-    assert worst <= rtol, f"the paths differ by {worst:.3g} of the distance (allowed {rtol:g})"
+    if not (worst <= rtol):
+        raise ClaimFailed(f"the paths differ by {worst:.3g} of the distance (allowed {rtol:g})")
     return worst
 
 
@@ -159,7 +155,7 @@ def damped_growth_factor(lr: float, gamma: float) -> float:
 
     below 1 (converging) exactly when lr < gamma.
     """
-    lr, gamma = _positive("lr", lr), _number("gamma", gamma)
+    lr, gamma = check_positive_number("lr", lr), check_number("gamma", gamma)
     step = np.eye(2) + lr * np.array([[-gamma, 1.0], [-1.0, 0.0]])
     return float(np.max(np.abs(np.linalg.eigvals(step))))
 
@@ -175,7 +171,7 @@ def damped_distance(path: ArrayLike, lr: float, gamma: float) -> tuple[float, fl
 
     Returns ρ, c and the last distance divided by r0·ρⁿ.
     """
-    lr, gamma = _positive("lr", lr), _number("gamma", gamma)
+    lr, gamma = check_positive_number("lr", lr), check_number("gamma", gamma)
     finite = _finite_rows(path)
     distance = games.radius(finite)
     rho = damped_growth_factor(lr, gamma)
@@ -183,18 +179,21 @@ def damped_distance(path: ArrayLike, lr: float, gamma: float) -> tuple[float, fl
     eigenvalues, vectors = np.linalg.eig(step)
     spread = float(np.linalg.cond(vectors))
     if distance[0] == 0:
-        assert np.all(distance == 0), "a path starting at (0, 0) must stay there"
+        if not np.all(distance == 0):
+            raise ClaimFailed("a path starting at (0, 0) must stay there")
         return rho, spread, 1.0
     n = len(distance) - 1
     relative = float(distance[-1] / (distance[0] * rho**n))
     margin = 1 + 1e-9 * (n + 1)  # rounding in the simulation
-    assert relative <= spread * margin, (
-        f"after {n} steps the distance is {relative:.3g} times r0·ρ^n, more than cond(V) = "
-        f"{spread:.3g} allows"
-    )
-    if np.isclose(abs(eigenvalues[0]), abs(eigenvalues[1]), rtol=1e-12):
-        assert relative >= 1 / (spread * margin), (
-            f"after {n} steps the distance is only {relative:.3g} times r0·ρ^n, less than "
-            f"1 / cond(V) = {1 / spread:.3g} allows"
+    if not (relative <= spread * margin):
+        raise ClaimFailed(
+            f"after {n} steps the distance is {relative:.3g} times r0·ρ^n, more than cond(V) = "
+            f"{spread:.3g} allows"
         )
+    if np.isclose(abs(eigenvalues[0]), abs(eigenvalues[1]), rtol=1e-12):
+        if not (relative >= 1 / (spread * margin)):
+            raise ClaimFailed(
+                f"after {n} steps the distance is only {relative:.3g} times r0·ρ^n, less than "
+                f"1 / cond(V) = {1 / spread:.3g} allows"
+            )
     return rho, spread, relative

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mynn.checks import check_whole_number
 from mynn.network import NeuralNetwork
 
 
@@ -26,6 +27,7 @@ def backquery_images(network: NeuralNetwork) -> np.ndarray:
 
 def class_means(images: ArrayLike, labels: ArrayLike, n_classes: int = 10) -> np.ndarray:
     """The mean image of every class, shape (n_classes, pixels); row k averages label k."""
+    n_classes = check_whole_number("n_classes", n_classes)
     images, labels = np.asarray(images, dtype=np.float64), np.asarray(labels)
     if images.ndim != 2 or labels.shape != (len(images),):
         raise ValueError(

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from mynn.checks import check_finite_array, check_whole_number, random_generator
+from mynn.memory import require_memory
 
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
@@ -76,9 +78,17 @@ def make_targets(labels: ArrayLike, output_nodes: int = 10) -> np.ndarray:
     return targets
 
 
-def accuracy(predicted: ArrayLike, labels: ArrayLike) -> float:
-    """Fraction of predicted labels equal to the true labels (the book's "performance")."""
-    predicted, labels = np.asarray(predicted), np.asarray(labels)
+def accuracy(labels: ArrayLike, predicted: ArrayLike) -> float:
+    """Fraction of predicted labels equal to the true labels (the book's "performance").
+
+    accuracy = (number of k with predicted[k] == labels[k]) / n.
+
+    Truth first, as in :func:`confusion_matrix`, scikit-learn's ``accuracy_score(y_true,
+    y_pred)`` and mynn's ``rmse(truth, estimate)``; write ``accuracy(labels=...,
+    predicted=...)`` to make the order visible. (Before mynn 0.2 the order was
+    ``(predicted, labels)``; see CHANGELOG.md.)
+    """
+    labels, predicted = np.asarray(labels), np.asarray(predicted)
     if predicted.shape != labels.shape:
         raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
     if labels.size == 0:
@@ -86,9 +96,17 @@ def accuracy(predicted: ArrayLike, labels: ArrayLike) -> float:
     return float(np.mean(predicted == labels))
 
 
-def confusion_matrix(predicted: ArrayLike, labels: ArrayLike, n_classes: int = 10) -> np.ndarray:
-    """Counts ``C[true, predicted]``: row = the true digit, column = what the network said."""
-    predicted, labels = np.asarray(predicted), np.asarray(labels)
+def confusion_matrix(labels: ArrayLike, predicted: ArrayLike, n_classes: int = 10) -> np.ndarray:
+    """Counts ``C[true, predicted]``: row = the true label, column = what the network said.
+
+    C[i, j] = number of k with labels[k] == i and predicted[k] == j, so the diagonal holds
+    the correct answers and each row sums to the number of examples of that label.
+
+    Truth first, as in scikit-learn's ``confusion_matrix(y_true, y_pred)``; swapping the
+    two transposes the matrix, so write ``confusion_matrix(labels=..., predicted=...)``.
+    (Before mynn 0.2 the order was ``(predicted, labels)``; see CHANGELOG.md.)
+    """
+    labels, predicted = np.asarray(labels), np.asarray(predicted)
     if predicted.shape != labels.shape:
         raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
     check_labels(labels, n_classes, "labels")
@@ -150,8 +168,7 @@ class NeuralNetwork:
             ("hidden_nodes", hidden_nodes),
             ("output_nodes", output_nodes),
         ):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+            check_whole_number(name, value)
         if not isinstance(bias, (bool, np.bool_)):
             raise ValueError(f"bias must be True or False, got {bias!r}")
         self.lr = learning_rate
@@ -160,8 +177,9 @@ class NeuralNetwork:
             int(hidden_nodes),
             int(output_nodes),
         )
-        _check_memory(self.hnodes * self.inodes + self.onodes * self.hnodes)
-        rng = _make_rng(seed)
+        n_weights = self.hnodes * self.inodes + self.onodes * self.hnodes
+        require_memory(8 * n_weights, f"{n_weights:,} weights", "use fewer nodes", "GiB")
+        rng = random_generator(seed)
         try:
             self.wih = rng.normal(0.0, self.inodes**-0.5, (self.hnodes, self.inodes))
             self.who = rng.normal(0.0, self.hnodes**-0.5, (self.onodes, self.hnodes))
@@ -313,12 +331,7 @@ class NeuralNetwork:
         idle machine and loses many times over as soon as anything else uses the CPU
         (``benchmarks/RESULTS.md`` has both).
         """
-        if (
-            isinstance(block_size, bool)
-            or not isinstance(block_size, (int, np.integer))
-            or block_size < 1
-        ):
-            raise ValueError(f"block_size must be a positive whole number, got {block_size!r}")
+        check_whole_number("block_size", block_size)
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
         lr, who, bias, bo = self.lr, self.who, self.bias, self.bo
@@ -382,12 +395,7 @@ class NeuralNetwork:
         ``e_out * o * (1 - o)``); mynn keeps the book's rule in both modes. Like
         :meth:`train_epoch` it runs with one BLAS thread.
         """
-        if (
-            isinstance(batch_size, bool)
-            or not isinstance(batch_size, (int, np.integer))
-            or batch_size < 1
-        ):
-            raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
+        check_whole_number("batch_size", batch_size)
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
         with _one_blas_thread():  # small products: see train_epoch
@@ -492,31 +500,6 @@ def _one_blas_thread():
         return contextlib.nullcontext()
 
 
-def _make_rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator) or seed is None:
-        return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
-            f"seed must be a non-negative whole number (or a numpy Generator), got {seed!r}"
-        )
-    return np.random.default_rng(seed)
-
-
-def _check_memory(n_weights: int) -> None:
-    """Refuse, with the numbers, a network whose weights can't fit in this machine's memory."""
-    needed = 8 * n_weights
-    try:
-        available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):  # not POSIX: let numpy try
-        return
-    if needed > available:
-        raise ValueError(
-            f"a network of these sizes has {n_weights:,} weights, which need "
-            f"{needed / 2**30:,.1f} GiB of memory (and as much again to train); this machine "
-            f"has {available / 2**30:,.1f} GiB. Use fewer nodes."
-        )
-
-
 def check_learning_rate(learning_rate: float) -> float:
     if isinstance(learning_rate, bool):
         raise ValueError(f"learning_rate must be a number, got {learning_rate!r}")
@@ -549,15 +532,7 @@ def check_labels(labels: np.ndarray, n_classes: int, name: str) -> None:
 
 
 def _as_finite_float(values: ArrayLike, name: str) -> np.ndarray:
-    if values is None:
-        raise ValueError(f"{name} is None; pass an array of numbers")
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers, got {type(values).__name__}") from None
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity; clean or rescale the data first")
-    return array
+    return check_finite_array(name, values)
 
 
 def _rescale_open_unit(signal: np.ndarray) -> np.ndarray:

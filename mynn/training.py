@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mynn.checks import check_whole_number
 from mynn.datasets import load_train_test
 from mynn.network import (
     NeuralNetwork,
@@ -33,7 +34,7 @@ def fit(
     images: np.ndarray,
     labels: np.ndarray,
     epochs: int = 1,
-    progress: bool = False,
+    progress: bool | None = None,
     chunk: int = 500,
     *,
     checkpoint: str | os.PathLike | None = None,
@@ -74,8 +75,7 @@ def fit(
         raise ValueError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs!r}")
-    if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
-        raise ValueError(f"chunk must be a positive whole number of images, got {chunk!r}")
+    check_whole_number("chunk", chunk, unit="images")
     images, labels = _check_training_data(network, images, labels)
     run = Checkpointing(
         network, images, labels, epochs, chunk, checkpoint, checkpoint_every, resume, callback
@@ -112,7 +112,7 @@ def score(network: NeuralNetwork, images: np.ndarray, labels: np.ndarray) -> flo
     ``images`` are raw 0..255 pixels (as for :func:`fit`); they are scaled in chunks.
     """
     images, labels = _check_training_data(network, images, labels)
-    return accuracy(predict_raw(network, images), labels)
+    return accuracy(labels=labels, predicted=predict_raw(network, images))
 
 
 def predict_raw(network: NeuralNetwork, images: np.ndarray, chunk: int = 2000) -> np.ndarray:

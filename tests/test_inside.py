@@ -44,23 +44,35 @@ def test_backquery_image_shape_and_range(sample, bias):
 
 
 def test_each_backquery_image_looks_most_like_its_own_digit(trained, sample):
-    """Correlate the ten back-query images with the ten digits' mean images: the largest
+    """The ten back-query images against the ten digits' mean images: the largest
     correlation in every row sits on the diagonal (a 3's image is most like the mean 3)."""
     images, labels = sample
-    means = np.stack([images[labels == digit].mean(axis=0) for digit in range(10)])
-    backqueries = np.stack([trained.backquery(mynn.make_targets(digit)) for digit in range(10)])
-    correlation = np.corrcoef(backqueries, means)[:10, 10:]
+    correlation = backquery_correlation(trained, images, labels)
+    assert correlation.shape == (10, 10) and np.all(np.abs(correlation) <= 1 + 1e-12)
     np.testing.assert_array_equal(np.argmax(correlation, axis=1), np.arange(10))
     assert np.all(np.diag(correlation) > 0.3)
-    # mynn.inside computes the same matrix
-    np.testing.assert_allclose(
-        backquery_correlation(trained, images, labels), correlation, atol=1e-12
-    )
     # and an untrained network's images do not have this structure
     untrained = mynn.NeuralNetwork(784, 100, 10, 0.1, seed=0)
     chance = backquery_correlation(untrained, images, labels)
     assert np.sum(np.argmax(chance, axis=1) == np.arange(10)) < 5
     assert np.all(np.abs(np.diag(chance)) < 0.3)
+
+
+def test_backquery_correlation_properties(trained, sample):
+    """Properties any correct implementation has, without re-deriving it."""
+    images, labels = sample
+    correlation = backquery_correlation(trained, images, labels)
+    # row k compares back-query image k with every class mean; a perfect copy correlates 1
+    row = backquery_correlation(trained, np.tile(trained.backquery(4), (10, 1)), np.arange(10))
+    np.testing.assert_allclose(row[4], 1.0, atol=1e-12)
+    # correlation ignores the pixels' scale: raw 0..255 or the book's 0.01..1.0 agree
+    scaled = backquery_correlation(trained, mynn.scale_inputs(images), labels)
+    np.testing.assert_allclose(scaled, correlation, atol=1e-12)
+    # renaming the classes moves the columns with them
+    renamed = (labels + 3) % 10
+    np.testing.assert_allclose(
+        backquery_correlation(trained, images, renamed), np.roll(correlation, 3, axis=1)
+    )
 
 
 def test_class_means(sample):

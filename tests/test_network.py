@@ -117,15 +117,30 @@ def test_query_shapes():
 
 
 def test_sample_digits_reach_book_accuracy():
-    """The book's settings on the bundled sample: 784-200-10, lr 0.1, 5 epochs."""
+    """The book's settings on the bundled sample: 784-200-10, lr 0.1, 5 epochs.
+
+    What the book's algorithm guarantees is its own arithmetic: mynn's fast epoch answers
+    every test digit as the literal transcription does from the same start. How well that
+    arithmetic learns depends on the sample; the floor (0.90; this run measures 0.933)
+    only catches a network that stopped learning.
+    """
     (train_x, train_y), (test_x, test_y) = (
         mynn.datasets.load_mnist("train"),
         mynn.datasets.load_mnist("test"),
     )
     network = mynn.NeuralNetwork(784, 200, 10, 0.1, seed=0)
+    book = BookNetwork(network.wih, network.who, 0.1)
+    inputs, targets = mynn.scale_inputs(train_x), mynn.make_targets(train_y)
     for _ in range(5):
-        network.train_epoch(mynn.scale_inputs(train_x), mynn.make_targets(train_y))
-    assert mynn.accuracy(network.predict(mynn.scale_inputs(test_x)), test_y) >= 0.93
+        network.train_epoch(inputs, targets)
+    for x, t in zip(inputs, targets):  # one epoch of the transcription (5 would take minutes)
+        book.train(x, t)
+    once = mynn.NeuralNetwork(784, 200, 10, 0.1, seed=0)
+    once.train_epoch(inputs, targets)
+    test_inputs = mynn.scale_inputs(test_x)
+    book_answers = np.argmax(book.query(test_inputs), axis=0)
+    np.testing.assert_array_equal(once.predict(test_inputs), book_answers)
+    assert mynn.accuracy(labels=test_y, predicted=network.predict(test_inputs)) >= 0.90
 
 
 def test_sigmoid_and_logit():
@@ -137,17 +152,44 @@ def test_sigmoid_and_logit():
     np.testing.assert_allclose(logit(sigmoid(x[1:-2])), x[1:-2], atol=1e-9)
 
 
-def test_backquery_inverts_each_layer_and_rescales(digits):
+def _round_trip_network(n, bias, seed):
+    """An n-n-n network with orthogonal weights, so each layer can be undone exactly."""
+    rng = np.random.default_rng(seed)
+    network = mynn.NeuralNetwork(n, n, n, 0.1, seed=seed, bias=bias)
+    network.wih = np.linalg.qr(rng.normal(size=(n, n)))[0]
+    network.who = np.linalg.qr(rng.normal(size=(n, n)))[0]
+    if bias:
+        network.bh = rng.normal(size=n)
+        network.bo = rng.normal(size=n)
+    return network, rng
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("seed", range(5))
+def test_backquery_undoes_query(bias, seed):
+    """Round trip: back-querying a network's own output gives its input back, rescaled.
+
+    Each layer of back-query undoes a forward layer (logit undoes sigmoid, subtracting the
+    bias undoes adding it, the transpose undoes an orthogonal weight matrix). The hidden
+    signal is rescaled into 0.01..0.99 on the way, so the input is picked to make the
+    hidden outputs span exactly 0.01..0.99; then only the final rescale remains.
+    """
+    network, rng = _round_trip_network(6, bias, seed)
+    hidden = rng.uniform(0.01, 0.99, 6)
+    hidden[:2] = 0.01, 0.99
+    bh = network.bh if bias else 0.0
+    inputs = network.wih.T @ (logit(hidden) - bh)  # sigmoid(wih @ inputs + bh) == hidden
+    image = network.backquery(network.query(inputs))
+    expected = (inputs - inputs.min()) / np.ptp(inputs) * 0.98 + 0.01
+    np.testing.assert_allclose(image, expected, atol=1e-9)
+
+
+def test_backquery_range_and_labels(digits):
     inputs, targets = digits
     network = mynn.NeuralNetwork(784, 100, 10, 0.1, seed=0)
     network.train_epoch(inputs, targets)
-    target = mynn.make_targets(3)
-    image = network.backquery(target)
-    hidden = network.who.T @ np.log(target / (1 - target))
-    hidden = (hidden - hidden.min()) / (hidden.max() - hidden.min()) * 0.98 + 0.01
-    expected = network.wih.T @ np.log(hidden / (1 - hidden))
-    expected = (expected - expected.min()) / (expected.max() - expected.min()) * 0.98 + 0.01
-    np.testing.assert_allclose(image, expected, atol=1e-12)
+    image = network.backquery(mynn.make_targets(3))
+    assert image.shape == (784,) and np.all(np.isfinite(image))
     assert image.min() == pytest.approx(0.01) and image.max() == pytest.approx(0.99)
     assert not np.allclose(image, network.backquery(mynn.make_targets(4)))
 
@@ -157,8 +199,20 @@ def test_helpers():
     np.testing.assert_allclose(mynn.make_targets(2, 4), [0.01, 0.01, 0.99, 0.01])
     assert mynn.make_targets([1, 3]).shape == (2, 10)
     assert mynn.accuracy([1, 2, 3, 4], [1, 2, 0, 4]) == 0.75
-    matrix = mynn.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], n_classes=3)
-    np.testing.assert_array_equal(matrix, [[1, 0, 0], [0, 1, 0], [0, 1, 1]])
+    assert mynn.accuracy(labels=[1, 2, 3, 4], predicted=[1, 2, 0, 4]) == 0.75
+
+
+def test_confusion_matrix_takes_the_truth_first():
+    """Rows are the true labels (truth first, as sklearn and rmse(truth, estimate))."""
+    labels, predicted = [0, 1, 2, 2], [0, 1, 1, 2]  # one true 2 read as 1
+    expected = [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+    np.testing.assert_array_equal(mynn.confusion_matrix(labels, predicted, n_classes=3), expected)
+    matrix = mynn.confusion_matrix(predicted=predicted, labels=labels, n_classes=3)
+    np.testing.assert_array_equal(matrix, expected)
+    # swapping the two transposes the matrix: why the keywords are worth writing
+    np.testing.assert_array_equal(
+        mynn.confusion_matrix(predicted, labels, n_classes=3), np.transpose(expected)
+    )
 
 
 @pytest.mark.parametrize(
@@ -275,18 +329,6 @@ def test_backquery_takes_a_label(digits):
         network.backquery(10)
 
 
-def test_backquery_with_bias_subtracts_each_layers_bias():
-    network = mynn.NeuralNetwork(4, 3, 2, 0.1, seed=9, bias=True)
-    network.bh[:] = [0.5, -0.5, 0.1]
-    network.bo[:] = [0.2, -0.3]
-    t = np.array([0.2, 0.7])
-    hidden = network.who.T @ (logit(t) - network.bo)
-    hidden = (hidden - hidden.min()) / np.ptp(hidden) * 0.98 + 0.01
-    inputs = network.wih.T @ (logit(hidden) - network.bh)
-    expected = (inputs - inputs.min()) / np.ptp(inputs) * 0.98 + 0.01
-    np.testing.assert_allclose(network.backquery(t), expected, atol=1e-12)
-
-
 # ---------------------------------------------------------------- settings and bad values
 
 
@@ -323,8 +365,8 @@ def test_weights_set_from_outside_are_checked():
         (lambda: mynn.NeuralNetwork(3, 3, 3, 0.1, bias="yes"), "bias must be True or False"),
         (lambda: mynn.NeuralNetwork(784, 10**9, 10, 0.1), "GiB of memory"),
         (lambda: mynn.NeuralNetwork(3, 3, 3, 0.1).train(None, [0.5] * 3), "inputs is None"),
-        (lambda: mynn.confusion_matrix([0, 1], [-1, 1]), "labels must lie in 0..9"),
-        (lambda: mynn.confusion_matrix([0, 10], [0, 1]), "predicted must lie in 0..9"),
+        (lambda: mynn.confusion_matrix([-1, 1], [0, 1]), "labels must lie in 0..9"),
+        (lambda: mynn.confusion_matrix([0, 1], [0, 10]), "predicted must lie in 0..9"),
         (lambda: mynn.confusion_matrix([0.0], [1.0]), "whole-number class labels"),
         (lambda: mynn.make_targets([1.5]), "whole-number class labels"),
     ],
@@ -338,11 +380,26 @@ def test_empty_labels_make_empty_targets():
     assert mynn.make_targets([]).shape == (0, 10)
 
 
-def test_train_epoch_runs_with_one_blas_thread():
+def test_train_epoch_runs_with_one_blas_thread(digits, monkeypatch):
+    """train_epoch and train_minibatch hold BLAS to one thread while they work."""
+    import contextlib
+
     from threadpoolctl import threadpool_info
 
-    from mynn.network import _one_blas_thread
+    import mynn.network as network_module
 
-    with _one_blas_thread():
-        inside = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
-    assert inside and all(n == 1 for n in inside)
+    real, seen = network_module._one_blas_thread, []
+
+    @contextlib.contextmanager
+    def watched():
+        with real():
+            yield
+            blas = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+            seen.append(blas)
+
+    monkeypatch.setattr(network_module, "_one_blas_thread", watched)
+    inputs, targets = digits
+    network = mynn.NeuralNetwork(784, 10, 10, 0.1, seed=0)
+    network.train_epoch(inputs[:20], targets[:20])
+    network.train_minibatch(inputs[:20], targets[:20], batch_size=5)
+    assert len(seen) == 2 and all(threads and set(threads) == {1} for threads in seen)

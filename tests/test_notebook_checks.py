@@ -60,6 +60,24 @@ def test_spiral_check_fails_for_a_path_that_does_not_spiral_by_sqrt_1_plus_lr2()
         checks.spiral_growth(games.simulate("simultaneous", 0.6, 0.7, 0.1, STEPS), 0.1001)
 
 
+def test_failed_claims_are_raised_under_python_optimise():
+    """``python -O`` strips assert statements; the checks raise ClaimFailed themselves."""
+    import subprocess
+    import sys
+
+    code = (
+        "from mynn import games, games_checks as checks\n"
+        "try:\n"
+        "    checks.spiral_growth(games.simulate('alternating', 0.6, 0.7, 0.1, 50), 0.1)\n"
+        "except checks.ClaimFailed as error:\n"
+        "    assert isinstance(error, AssertionError)\n"
+        "    print('refused:', error)\n"
+    )
+    result = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("refused: every step should multiply the distance")
+
+
 @pytest.mark.parametrize(
     "lr",
     LEARNING_RATES

@@ -608,18 +608,27 @@ def test_cli_ctrl_c_saves_and_resume_gives_the_uninterrupted_weights(tmp_path):
     import time
 
     args = ("train", "--hidden", "20", "--no-progress", "--checkpoint-every", "600")
+    # 10,000 epochs: far more than any wait below, so on however loaded a machine the run
+    # is still going when Ctrl-C arrives (100 epochs took seconds on an idle one).
     process = subprocess.Popen(
-        [sys.executable, "-m", "mynn", *args, "--epochs", "100", "--save", "run.npz"],
+        [sys.executable, "-m", "mynn", *args, "--epochs", "10000", "--save", "run.npz"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 300
-    while not (tmp_path / "run.npz").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)  # Ctrl-C, once the run has saved its first checkpoint
-    _, stderr = process.communicate(timeout=300)
+    try:
+        deadline = time.monotonic() + 600
+        while not (tmp_path / "run.npz").exists() and time.monotonic() < deadline:
+            assert process.poll() is None, "the run ended before its first checkpoint"
+            time.sleep(0.05)
+        assert (tmp_path / "run.npz").exists(), "no checkpoint within 10 minutes"
+        process.send_signal(signal.SIGINT)  # Ctrl-C, once the run has saved a checkpoint
+        _, stderr = process.communicate(timeout=600)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 130, stderr
     assert "checkpoint saved in run.npz" in stderr
     assert "continue with: python -m mynn train --resume run.npz" in stderr

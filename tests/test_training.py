@@ -94,8 +94,15 @@ def test_score_scales_raw_images_in_chunks(sample):
 
 def test_progress_bar_is_skipped_when_stderr_is_gone(sample, monkeypatch):
     images, labels = sample
+    quiet = fit(mynn.NeuralNetwork(784, 5, 10, 0.1, seed=0), images[:100], labels[:100])
     monkeypatch.setattr(sys, "stderr", None)
-    fit(mynn.NeuralNetwork(784, 5, 10, 0.1, seed=0), images[:100], labels[:100], progress=True)
+    network = mynn.NeuralNetwork(784, 5, 10, 0.1, seed=0)
+    start = network.wih.copy()
+    fit(network, images[:100], labels[:100], progress=True)  # a tqdm bar would raise here
+    # it trained fully, exactly as without a bar
+    assert not np.array_equal(network.wih, start)
+    np.testing.assert_array_equal(network.wih, quiet.wih)
+    np.testing.assert_array_equal(network.who, quiet.who)
 
 
 def test_stderr_usable_tells_missing_and_closed_streams(monkeypatch, tmp_path):
@@ -108,3 +115,22 @@ def test_stderr_usable_tells_missing_and_closed_streams(monkeypatch, tmp_path):
     for stream, usable in ((None, False), (closed, False), (io.StringIO(), True)):
         monkeypatch.setattr(sys, "stderr", stream)
         assert stderr_usable() is usable
+
+
+def test_progress_none_means_a_bar_only_on_a_terminal(monkeypatch):
+    """mynn's one progress rule: None shows a bar on a terminal, not in notebooks or pipes."""
+    import io
+
+    from mynn.progress import progress_bar, wanted
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        assert wanted(None) is shown and wanted(True) is True and wanted(False) is False
+        with progress_bar(None, total=3) as bar:
+            assert bar.disable is not shown
+    with pytest.raises(ValueError, match="progress must be True, False or None"):
+        wanted("yes")

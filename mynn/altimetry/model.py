@@ -41,6 +41,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import erf
 
+from mynn.checks import random_generator
+
 C_LIGHT = 0.299792458
 """The speed of light in metres per nanosecond (the notes round it to 0.3 m/ns)."""
 
@@ -275,7 +277,11 @@ def brown_waveform(
 
 
 def add_speckle(
-    waveform: ArrayLike, looks: float = 90, rng: np.random.Generator | int | None = None
+    waveform: ArrayLike,
+    looks: float = 90,
+    rng: np.random.Generator | int | None = None,
+    *,
+    seed: np.random.Generator | int | None = None,
 ) -> np.ndarray:
     """The waveform as measured: each gate times an independent Gamma(L, 1/L) factor.
 
@@ -285,8 +291,8 @@ def add_speckle(
     scale 1/L: mean 1, relative spread 1/sqrt(L). It multiplies the noise floor as well.
     Jason averages about 90 echoes into each 20 Hz waveform.
 
-    ``waveform`` may be one waveform or an array of them (any shape); ``rng`` a numpy
-    Generator or a seed.
+    ``waveform`` may be one waveform or an array of them (any shape); ``seed`` (or its older
+    name ``rng``) a numpy Generator or a whole number (:func:`mynn.checks.random_generator`).
     """
     power = np.asarray(waveform, dtype=np.float64)
     if not np.all(np.isfinite(power)) or np.any(power < 0):
@@ -300,5 +306,5 @@ def add_speckle(
         raise ValueError(
             f"looks (echoes averaged per waveform) must be a number >= 1, got {looks!r}"
         )
-    rng = np.random.default_rng(rng)
+    rng = random_generator(seed, rng=rng)
     return power * rng.gamma(float(looks), 1.0 / float(looks), size=power.shape)

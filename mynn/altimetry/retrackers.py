@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy import ndimage
 from scipy.optimize import least_squares
 from scipy.special import erf
 
@@ -43,6 +44,7 @@ from mynn.altimetry.model import (
     mispointing_factors,
     swh_from_sigma_c,
 )
+from mynn.checks import check_whole_number
 
 EDGE_10_90 = 2.0 * 1.2815515655446004
 """The 10 %-90 % width of an error-function edge in units of its sigma (2.563)."""
@@ -71,17 +73,16 @@ def _unbatch(value: np.ndarray, single: bool):
 
 
 def running_mean(waveform: ArrayLike, width: int = 3) -> np.ndarray:
-    """Centred running mean over ``width`` gates (odd), edges padded by repetition."""
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or width < 1:
-        raise ValueError(f"width must be a positive odd whole number, got {width!r}")
+    """Centred running mean over ``width`` gates (odd), edges padded by repetition.
+
+    out[i] = (p[i - h] + ... + p[i + h]) / width with h = width // 2, where p repeats the
+    first and last gate beyond the ends: scipy's ``uniform_filter1d(mode="nearest")``.
+    """
+    check_whole_number("width", width, fix="use an odd number of gates: 1, 3, 5, ...")
     if width % 2 == 0:
         raise ValueError(f"width must be odd so the mean stays centred, got {width}")
     power = np.asarray(waveform, dtype=np.float64)
-    half = width // 2
-    padded = np.pad(power, [(0, 0)] * (power.ndim - 1) + [(half, half)], mode="edge")
-    cumulative = np.cumsum(padded, axis=-1)
-    cumulative = np.concatenate([np.zeros(power.shape[:-1] + (1,)), cumulative], axis=-1)
-    return (cumulative[..., width:] - cumulative[..., :-width]) / width
+    return ndimage.uniform_filter1d(power, width, axis=-1, mode="nearest")
 
 
 def noise_floor_estimate(waveform: ArrayLike, gates: int = 6, skip: int = 2) -> np.ndarray:

@@ -44,6 +44,7 @@ from mynn.altimetry.model import (
     mispointing_factors,
     sigma_c_from_swh,
 )
+from mynn.checks import check_whole_number, random_generator
 
 CLASSES = ("ocean", "specular", "ocean_bright", "multi_peak", "land")
 """The surface classes of :func:`make_dataset`, in label order (0 .. 4)."""
@@ -161,6 +162,8 @@ def land_waveform(
     effective_swh: float | None = None,
     noise_floor: float = 0.0,
     instrument: Instrument = JASON,
+    *,
+    seed: np.random.Generator | int | None = None,
 ) -> np.ndarray:
     """A land echo: weak, with a very wide leading edge, irregular.
 
@@ -170,7 +173,7 @@ def land_waveform(
     random extra slope of the trailing edge, plus up to two weak narrow bumps.
     """
     instrument = check_instrument(instrument)
-    rng = np.random.default_rng(rng)
+    rng = random_generator(seed, rng=rng)
     epoch = float(check_epoch(epoch, instrument))
     amplitude = float(check_positive(amplitude, "amplitude"))
     noise_floor = float(check_positive(noise_floor, "noise_floor", allow_zero=True))
@@ -233,6 +236,8 @@ def make_dataset(
     looks: float | None = None,
     instrument: Instrument = JASON,
     rng: np.random.Generator | int | None = None,
+    *,
+    seed: np.random.Generator | int | None = None,
 ) -> WaveformSet:
     """``n`` labelled waveforms, classes drawn in equal shares from ``classes``.
 
@@ -254,8 +259,7 @@ def make_dataset(
     default).
     """
     instrument = check_instrument(instrument)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive whole number of waveforms, got {n!r}")
+    check_whole_number("n", n, unit="waveforms")
     names = [classes] if isinstance(classes, str) else list(classes)
     unknown = [c for c in names if c not in CLASSES]
     if unknown or not names:
@@ -277,7 +281,7 @@ def make_dataset(
             f"{instrument.name} (land epochs spread twice as far), got {epoch_spread!r}"
         )
     looks = instrument.looks if looks is None else looks
-    rng = np.random.default_rng(rng)
+    rng = random_generator(seed, rng=rng)
     labels = np.array([CLASSES.index(c) for c in names])[np.arange(n) % len(names)]
     rng.shuffle(labels)
     gates = _gates(instrument)
@@ -409,6 +413,8 @@ def simulate_track(
     looks: float | None = None,
     instrument: Instrument = JASON,
     rng: np.random.Generator | int | None = None,
+    *,
+    seed: np.random.Generator | int | None = None,
 ) -> Track:
     """Fly one pass over :func:`track_profile`'s ocean, coast, land with a lake, and ocean.
 
@@ -438,7 +444,7 @@ def simulate_track(
     if not 0 < tracker_gain <= 1:
         raise ValueError(f"tracker_gain must lie in (0, 1], got {tracker_gain!r}")
     looks = instrument.looks if looks is None else looks
-    rng = np.random.default_rng(rng)
+    rng = random_generator(seed, rng=rng)
     step_km = ground_speed_km_s / instrument.rate_hz
     distance = np.arange(0.0, length_km, step_km)
     n, n_gates, gate_m = len(distance), instrument.n_gates, instrument.gate_m

@@ -1,24 +1,29 @@
 """Output sizes of convolutions, transposed convolutions and pooling, and a layer tracer.
 
-Two ideas, one file each:
+One idea per file:
 
-- :mod:`mynn.convsize.sizes`: PyTorch's output-size formulas per layer, and the reverse
-  questions (which padding gives the size I want?), torch-free.
+- :mod:`mynn.convsize.sizes`: PyTorch's output-size formulas per layer, torch-free.
+- :mod:`mynn.convsize.paddings`: the reverse questions (which padding gives the size I
+  want?).
+- :mod:`mynn.convsize.dimensions`: arguments given as an int or one value per dimension,
+  and the checks the formulas share.
 - :mod:`mynn.convsize.tracer`: layer specs, the book's three convolutional networks, and
   :func:`trace`, the shape after every layer of a network, and
   :func:`torch_output_size`, what PyTorch itself gives, to check them against.
 
-Every name is re-exported here, so ``from mynn.convsize import trace, conv_output_size``
-works as before. Importing this package does not import torch.
+Import the public names from here: ``from mynn.convsize import trace, conv_output_size``.
+Importing this package does not import torch.
 """
 
+from mynn.convsize.paddings import (
+    conv_paddings,
+    conv_transpose_paddings,
+    output_padding_to_restore,
+)
 from mynn.convsize.sizes import (
     DIMENSION_NAMES,
     conv_output_size,
-    conv_paddings,
     conv_transpose_output_size,
-    conv_transpose_paddings,
-    output_padding_to_restore,
     padding_sides,
     pool_output_size,
 )

@@ -11,11 +11,11 @@ import torch; only :func:`trace` imports it, and only when it is handed a torch 
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field, fields
 
+from mynn.checks import ArgumentError, ArgumentTypeError, is_whole_number
+from mynn.convsize.dimensions import _whole_number
 from mynn.convsize.sizes import (
-    _whole_number,
     conv_output_size,
     conv_transpose_output_size,
     pool_output_size,
@@ -85,13 +85,13 @@ def _count(name, value, optional=False):
         return None
     value = _integer(name, value)
     if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}")
+        raise ArgumentError(f"{name} must be at least 1, got {value}")
     return value
 
 
 def _integer(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if not is_whole_number(value):
+        raise ArgumentTypeError(f"{name} must be a whole number, got {value!r}")
     return int(value)
 
 

@@ -152,6 +152,7 @@ def recognition(images: Any, requested: Any, cache=None) -> Recognition:
     """
     from mynn.gan.quality import as_digit_array, digit_classifier
     from mynn.gan.training import torch_threads
+    from mynn.network import confusion_matrix
 
     x = as_digit_array(images)
     wanted = np.asarray(requested)
@@ -165,8 +166,7 @@ def recognition(images: Any, requested: Any, cache=None) -> Recognition:
     model = digit_classifier(cache=cache)
     with torch_threads(1), torch.no_grad():
         read = model(torch.from_numpy(x)).argmax(dim=1).numpy()
-    confusion = np.zeros((10, 10), dtype=np.int64)
-    np.add.at(confusion, (wanted, read), 1)
+    confusion = confusion_matrix(labels=wanted, predicted=read)
     counts = confusion.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.diag(confusion) / counts

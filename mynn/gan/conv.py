@@ -12,7 +12,9 @@ three transposed convolutions (11 -> 28 -> 62 -> 128, the last with padding 1):
 
 :class:`FaceDiscriminator` and :class:`FaceGenerator` are the book's face networks
 (BatchNorm and LeakyReLU(0.2) between the layers, a sigmoid at the end), ready to train
-on :class:`mynn.celeba.CelebADataset` where a reader has CelebA and a GPU.
+on :class:`mynn.celeba.CelebADataset` where a reader has CelebA and a GPU; they are
+defined in :mod:`mynn.gan.faces`, from the layer specs of :mod:`mynn.convsize`, and
+importable from here.
 
 The book trains no convolutional GAN on digits; :class:`ConvDiscriminator` and
 :class:`ConvGenerator` apply the face GAN's recipe (strided convolutions, BatchNorm,
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
+from mynn.gan.faces import FaceDiscriminator, FaceGenerator  # defined once, from convsize's specs
 from mynn.gan.models import Discriminator, Generator
 
 __all__ = [
@@ -126,67 +129,3 @@ class ConvGenerator(Generator):
 
     def forward(self, seeds: Tensor) -> Tensor:
         return self.model(seeds).flatten(1)
-
-
-# --------------------------------------------------------------------------- faces
-
-
-class FaceDiscriminator(Discriminator):
-    """The book's convolutional CelebA discriminator: 3 x 128 x 128 -> 61 -> 27 -> 10 -> 1.
-
-    Three Conv2d with kernel 8 and stride 2 (3 -> 256 -> 256 -> 3 channels), BatchNorm
-    and LeakyReLU(0.2) after the first two, LeakyReLU(0.2) after the third, then the
-    3 x 10 x 10 = 300 numbers -> 1, sigmoid. ``activation="gelu"`` is the book's GELU
-    variant. Takes (n, 3, 128, 128) images in 0..1; returns (n, 1).
-    """
-
-    def __init__(self, activation: str = "leaky_relu"):
-        super().__init__()
-        self.model = nn.Sequential(
-            nn.Conv2d(3, 256, kernel_size=8, stride=2),
-            nn.BatchNorm2d(256),
-            _activation(activation),
-            nn.Conv2d(256, 256, kernel_size=8, stride=2),
-            nn.BatchNorm2d(256),
-            _activation(activation),
-            nn.Conv2d(256, 3, kernel_size=8, stride=2),
-            _activation(activation),
-            nn.Flatten(),
-            nn.Linear(3 * 10 * 10, 1),
-            nn.Sigmoid(),
-        )
-
-    def forward(self, images: Tensor) -> Tensor:
-        return self.model(images)
-
-
-class FaceGenerator(Generator):
-    """The book's convolutional CelebA generator: 100 -> 3 x 11 x 11 -> 28 -> 62 -> 128.
-
-    Linear(100, 363), LeakyReLU(0.2), viewed as 3 x 11 x 11; three ConvTranspose2d with
-    kernel 8 and stride 2 (3 -> 256 -> 256 -> 3 channels, the last with padding 1), each
-    followed by BatchNorm, LeakyReLU(0.2) after the first two, a sigmoid after the last.
-    Seeds are ``randn(100)``. Returns (n, 3, 128, 128) images in 0..1.
-    """
-
-    seed_size = 100
-
-    def __init__(self, activation: str = "leaky_relu"):
-        super().__init__()
-        self.model = nn.Sequential(
-            nn.Linear(100, 3 * 11 * 11),
-            _activation(activation),
-            nn.Unflatten(1, (3, 11, 11)),
-            nn.ConvTranspose2d(3, 256, kernel_size=8, stride=2),
-            nn.BatchNorm2d(256),
-            _activation(activation),
-            nn.ConvTranspose2d(256, 256, kernel_size=8, stride=2),
-            nn.BatchNorm2d(256),
-            _activation(activation),
-            nn.ConvTranspose2d(256, 3, kernel_size=8, stride=2, padding=1),
-            nn.BatchNorm2d(3),
-            nn.Sigmoid(),
-        )
-
-    def forward(self, seeds: Tensor) -> Tensor:
-        return self.model(seeds)

@@ -69,7 +69,7 @@ class Recipe:
         epochs: int | None = None,
         seed: int = 0,
         device=None,
-        progress: bool = True,
+        progress: bool | None = None,
         **options,
     ):
         """Build and train the GAN: returns ``(discriminator, generator, history)``.

@@ -189,7 +189,7 @@ def train_gan(
     loss: str | nn.Module,
     seed: int = 0,
     device: str | torch.device | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     shuffle: bool = True,
     threads: int | None = None,
     callback: Callable[[int, Discriminator, Generator], Any] | None = None,
@@ -218,8 +218,8 @@ def train_gan(
         Seeds the order of the real examples, the random seeds and the random labels.
     device
         Where to train; None picks CUDA when present, else the CPU (:func:`pick_device`).
-    progress : bool
-        Show a tqdm progress bar.
+    progress : bool or None
+        Show a tqdm progress bar; None (default): when stderr is a terminal (mynn.progress).
     shuffle : bool
         Visit the real examples in a new random order each epoch (False: in order, as the
         book reads its CSV file).

@@ -7,4 +7,7 @@
 - :mod:`mynn.plots.inside`: back-query images, hidden nodes' weights, accuracy by rotation
 - :mod:`mynn.plots.altimetry`: radar waveforms, retracker fits, a simulated pass
 - :mod:`mynn.plots.gan`: sample grids, loss curves, seed interpolation strips
+
+Naming: ``plot_*`` makes a new figure and returns the ``Figure``; ``draw_*`` draws into an
+Axes and returns it (:mod:`mynn.plots.mnist` follows this; older names stay as aliases).
 """

@@ -19,6 +19,7 @@ from mynn.altimetry import (
     brown_waveform,
     sigma_c_from_swh,
 )
+from mynn.plots.mnist import plot_confusion_matrix
 
 CLASS_COLOURS = {
     "ocean": "tab:blue",
@@ -120,22 +121,8 @@ def plot_examples(data: WaveformSet, per_class: int = 3) -> Figure:
 
 
 def plot_confusion(matrix: np.ndarray, names: Sequence[str] = CLASSES) -> Figure:
-    """Counts C[true, predicted] with the numbers written in the cells."""
-    matrix = np.asarray(matrix)
-    figure, ax = plt.subplots(figsize=(6, 5))
-    shown = ax.imshow(matrix, cmap="Blues")
-    figure.colorbar(shown, ax=ax, label="waveforms")
-    for true, predicted in np.ndindex(matrix.shape):
-        count = matrix[true, predicted]
-        colour = "white" if count > matrix.max() / 2 else "black"
-        ax.text(predicted, true, str(count), ha="center", va="center", fontsize=9, color=colour)
-    ax.set_xticks(range(len(names)), names, rotation=30)
-    ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel("the network's answer")
-    ax.set_ylabel("true surface")
-    ax.set_title("confusion matrix (diagonal = correct)")
-    figure.tight_layout()
-    return figure
+    """Counts C[true, predicted] with the numbers written in the cells (mynn's one picture)."""
+    return plot_confusion_matrix(matrix, names, counted="waveforms", true_label="true surface")
 
 
 def plot_binned_errors(results: Mapping[str, BinnedErrors], title: str = "") -> Figure:

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from scipy import ndimage
 
 LOSS_COLOURS = {"d_real": "tab:blue", "d_fake": "tab:orange", "d": "tab:blue", "g": "tab:green"}
 
@@ -63,10 +64,12 @@ def sample_grid(
 
 
 def _smooth(values: np.ndarray, window: int) -> np.ndarray:
+    """The mean of each run of ``window`` values (n - window + 1 of them, no padding)."""
     if window <= 1 or len(values) < window:
         return values
-    kernel = np.ones(window) / window
-    return np.convolve(values, kernel, mode="valid")
+    means = ndimage.uniform_filter1d(np.asarray(values, dtype=np.float64), window)
+    start = window // 2  # uniform_filter1d centres run k + start on value k
+    return means[start : start + len(values) - window + 1]
 
 
 def loss_curves(

@@ -1,4 +1,14 @@
-"""Pictures of digits, confusion matrices and experiment sweeps (matplotlib)."""
+"""Pictures of digits, confusion matrices and experiment sweeps (matplotlib).
+
+Naming, for every plot helper in :mod:`mynn.plots`: ``plot_*`` makes a new figure and
+returns the :class:`~matplotlib.figure.Figure`; ``draw_*`` draws into an Axes (given as
+``ax=``, or a new one) and returns that Axes, for panels of a figure the caller lays out.
+The names used before this rule (``show_digit``, ``show_digits``, ``plot_sweep``) remain
+as aliases.
+
+:func:`plot_confusion_matrix` is mynn's one confusion-matrix picture: the altimetry plots
+use it too.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +23,7 @@ SWEEP_COLOUR = "tab:blue"
 """Test accuracy, in every sweep."""
 
 
-def show_digit(
+def draw_digit(
     pixels: np.ndarray, ax: plt.Axes | None = None, title: str | None = None
 ) -> plt.Axes:
     """One 784-pixel image as the book draws it: 28 x 28, grey scale, no smoothing."""
@@ -28,7 +38,7 @@ def show_digit(
     return ax
 
 
-def show_digits(
+def plot_digits(
     images: np.ndarray,
     labels: Sequence[int] | None = None,
     columns: int = 10,
@@ -47,19 +57,31 @@ def show_digits(
             if titles is not None
             else (str(labels[index]) if labels is not None else None)
         )
-        show_digit(images[index], ax=ax, title=title)
+        draw_digit(images[index], ax=ax, title=title)
     figure.tight_layout()
     return figure
 
 
-def plot_confusion_matrix(matrix: np.ndarray, class_names: Sequence[str] | None = None) -> Figure:
-    """Counts C[true, predicted] as a heat map with the numbers written in each cell."""
+def plot_confusion_matrix(
+    matrix: np.ndarray,
+    class_names: Sequence[str] | None = None,
+    *,
+    counted: str = "images",
+    true_label: str = "true label",
+) -> Figure:
+    """Counts C[true, predicted] as a heat map with the numbers written in each cell.
+
+    Rows are the true classes, columns the network's answers (as
+    :func:`mynn.confusion_matrix` counts them), so the diagonal holds the correct answers.
+    Empty cells are left blank. ``counted`` names what is counted (the colour bar's label)
+    and ``true_label`` the rows' axis.
+    """
     matrix = np.asarray(matrix)
     n = len(matrix)
     names = list(class_names) if class_names is not None else [str(i) for i in range(n)]
     figure, ax = plt.subplots(figsize=(6, 5.2))
     shown = ax.imshow(matrix, cmap="Blues")
-    figure.colorbar(shown, ax=ax, label="images")
+    figure.colorbar(shown, ax=ax, label=counted)
     for true, predicted in np.ndindex(matrix.shape):
         count = matrix[true, predicted]
         if count:
@@ -68,13 +90,13 @@ def plot_confusion_matrix(matrix: np.ndarray, class_names: Sequence[str] | None 
     ax.set_xticks(range(n), names, rotation=45 if max(map(len, names)) > 2 else 0)
     ax.set_yticks(range(n), names)
     ax.set_xlabel("the network's answer")
-    ax.set_ylabel("true label")
+    ax.set_ylabel(true_label)
     ax.set_title("confusion matrix (diagonal = correct)")
     figure.tight_layout()
     return figure
 
 
-def plot_sweep(
+def draw_sweep(
     values: Sequence[float],
     accuracies: Sequence[float],
     xlabel: str,
@@ -125,3 +147,9 @@ def plot_sweep(
     if title:
         ax.set_title(title)
     return ax
+
+
+# The names used before the plot_* / draw_* rule.
+show_digit = draw_digit
+show_digits = plot_digits
+plot_sweep = draw_sweep

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mynn.checks import check_whole_number
 from mynn.network import NeuralNetwork
 from mynn.storage.files import (
     HDF5_SUFFIXES,
@@ -86,10 +87,8 @@ class Checkpointing:
             raise StorageError(
                 f"{self.path}: name the checkpoint file .npz (or .h5/.hdf5 for HDF5)"
             )
-        if every is not None and (
-            isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1
-        ):
-            raise ValueError(f"checkpoint_every must be a positive whole number, got {every!r}")
+        if every is not None:
+            check_whole_number("checkpoint_every", every)
         if every is not None and self.path is None:
             raise ValueError("checkpoint_every needs checkpoint=PATH, the file to write")
         self.every = None if every is None else int(every)
