@@ -3,7 +3,7 @@
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -14,7 +14,7 @@ from mynn.images import MY_OWN_IMAGES_DIR, prepare_digit
 from mynn.training import fit
 from mynn.widgets import BRUSH, PAGE, DigitPad, Reading, png
 
-UPLOAD_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
+UPLOAD_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 ANSWER = re.compile(r"answer: (\d) \(output (0\.\d\d|1\.00)\)")
 
 
