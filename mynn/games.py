@@ -232,8 +232,8 @@ def simulate(
         z_{k+1} = z_k + lr·(2 v(z_k) - v(z_{k-1})), with v(z_{-1}) = v(z_0), so the first
         step is a simultaneous one.
     ``"consensus"`` (``gamma``, default 0.5)
-        both players also descend 0.5·|v|^2: z_{k+1} = z_k + lr·(v(z_k) - gamma·grad 0.5|v|^2).
-        For x·y, grad 0.5|v|^2 = z.
+        both players also descend 0.5·‖v‖²: z_{k+1} = z_k + lr·(v(z_k) - gamma·grad 0.5‖v‖²).
+        For x·y, grad 0.5‖v‖² = z.
     ``"momentum"`` (``beta``, default -0.5)
         alternating steps with heavy-ball momentum, starting at rest (z_{-1} = z_0):
         x_{k+1} = x_k + lr·v_x(x_k, y_k) + beta·(x_k - x_{k-1}), then
@@ -472,7 +472,7 @@ def iteration_matrix(scheme: str, lr: float, **params: object) -> np.ndarray:
 def growth_factor(scheme: str, lr: ArrayLike, **params: object) -> float | np.ndarray:
     """Per-step growth factor of a linear rule: the spectral radius of its matrix.
 
-    The largest |eigenvalue| of :func:`iteration_matrix`. Above 1 the distance from the
+    The largest absolute eigenvalue of :func:`iteration_matrix`. Above 1 the distance from the
     saddle grows by about that factor each step (diverges), below 1 it shrinks (converges),
     at 1 the point keeps circling. ``lr`` may be an array: one factor per value.
     """
@@ -495,8 +495,8 @@ def closed_form_growth_factor(scheme: str, lr: ArrayLike, **params: object) -> f
       the ellipse x² + y² + lr·x·y = constant); above that the larger real eigenvalue
       (lr² - 2)/2 + sqrt(((lr² - 2)/2)² - 1). At lr = 2 exactly the eigenvalue -1 is
       repeated and the distance grows linearly, not geometrically.
-    - extragradient: sqrt(1 - lr² + lr⁴) = |1 - lr² + i·lr|
-    - optimistic: the larger |root| of λ² - (1 + 2i·lr)·λ + i·lr = 0, that is
+    - extragradient: sqrt(1 - lr² + lr⁴) = abs(1 - lr² + i·lr)
+    - optimistic: the root of larger modulus of λ² - (1 + 2i·lr)·λ + i·lr = 0, that is
       sqrt(((1 + s)/2)² + lr²) with s = sqrt(1 - 4 lr²) for lr <= 1/2, and
       sqrt(1/4 + (lr + s/2)²) with s = sqrt(4 lr² - 1) above; equal to 1 at lr = 1/sqrt(3)
     - consensus: sqrt((1 - lr·gamma)² + lr²)

@@ -26,7 +26,7 @@ def xy_field(x: float, y: float) -> tuple[float, float]:
 
 
 def xy_consensus_gradient(x: float, y: float) -> tuple[float, float]:
-    """The gradient of 0.5·|v|^2 = 0.5·(x^2 + y^2) for f = x·y: simply (x, y)."""
+    """The gradient of 0.5·‖v‖² = 0.5·(x^2 + y^2) for f = x·y: simply (x, y)."""
     return x, y
 
 
@@ -114,7 +114,7 @@ def gradient_from_objective(objective: Callable) -> Callable[[float, float], tup
 
 
 def _consensus_gradient_from_objective(objective: Callable) -> Field:
-    """The gradient of 0.5·|v|^2, with v = (df/dx, -df/dy), by double backpropagation."""
+    """The gradient of 0.5·‖v‖², with v = (df/dx, -df/dy), by double backpropagation."""
 
     def consensus_gradient(x: float, y: float) -> tuple[float, float]:
         import torch

@@ -74,6 +74,8 @@ class Instrument:
     earth_radius_m : float
         R_E in the Brown model's spherical-Earth factor.
 
+    Notes
+    -----
     Jason (the default, :data:`JASON`): 104 gates of 3.125 ns, sigma_p = 0.513 gate,
     beamwidth 1.29 degrees, altitude 1336 km, tracking gate 31, about 90 echoes per 20 Hz
     waveform (CNES/NASA Jason-1/2 handbooks). Envisat RA-2 (:data:`ENVISAT`): 128 gates,
