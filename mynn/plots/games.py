@@ -219,14 +219,20 @@ def close_rules_against_step(
 
     A zoom on rules that :func:`radius_against_step` draws on top of each other: a rule
     whose growth factor per step is rho, against the reference's rho_ref, drifts away from
-    the line at 1 as (rho / rho_ref) ** step.
+    the line at 1 as (rho / rho_ref) ** step. A ratio is drawn only while both paths can
+    be drawn (see :func:`drawable_steps`), marked with an X where it stops.
     """
     missing = [name for name in (*names, reference) if name not in paths]
     if missing:
         raise ValueError(f"no path for {missing}; paths has {sorted(paths)}")
-    base = radius(paths[reference])
+    reference_steps = drawable_steps(paths[reference])
+    base = radius(paths[reference][:reference_steps])
     for name in names:
-        ax.plot(radius(paths[name]) / base, label=name, **scheme_style(name))
+        steps = min(drawable_steps(paths[name]), reference_steps)
+        ratio = radius(paths[name][:steps]) / base[:steps]
+        ax.plot(ratio, label=name, **scheme_style(name))
+        if steps < len(paths[name]) and steps:
+            ax.plot(steps - 1, ratio[-1], "kX", markersize=8)
     ax.set_xlabel("step")
     ax.set_ylabel(f"distance / {reference}'s distance")
     ax.legend(fontsize="small")
