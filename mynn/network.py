@@ -430,14 +430,39 @@ class NeuralNetwork:
         return all(np.isfinite(a).all() for a in arrays)
 
     # ------------------------------------------------------------------ files
-    def save(self, path, training_state=None):
+    def save(self, path=None, training_state=None):
         """Save to ONE self-describing file (.npz, or .h5 for HDF5); see :func:`mynn.storage.save`.
 
         Load it back with ``mynn.load(path)``. Returns the path written.
+
+        With no ``path``, ``n.save()`` does what the book's article adds to its class: it
+        writes ``saved_wih.npy`` and ``saved_who.npy`` into the current folder (see
+        :meth:`save_book_weights`) and returns the two paths; ``n.load()`` reads them back.
         """
+        if path is None:
+            if training_state is not None:
+                raise ValueError(
+                    "the book's two files can't hold a training state: give a path, "
+                    "e.g. network.save('run.npz', training_state=...)"
+                )
+            return self.save_book_weights(".")
         from mynn.storage import save  # imported here: mynn.storage imports this module
 
         return save(self, path, training_state=training_state)
+
+    def load(self, directory="."):
+        """The book's article's ``n.load()``: read ``saved_wih.npy`` and ``saved_who.npy``.
+
+        From ``directory`` (default: the current folder) into this network, as the article's
+        ``self.wih = numpy.load('saved_wih.npy')`` does, but checked first: weights of
+        another shape raise :class:`mynn.storage.StorageError` and leave this network
+        unchanged. To load a mynn network file, use the function ``mynn.load(path)``.
+        Returns this network.
+        """
+        from mynn.storage import BOOK_FILES, load_book_weights
+
+        wih_path, who_path = (os.path.join(directory, name) for name in BOOK_FILES)
+        return load_book_weights(wih_path, who_path, into=self)
 
     def save_book_weights(self, directory):
         """Write the book's ``saved_wih.npy`` and ``saved_who.npy`` into ``directory``.

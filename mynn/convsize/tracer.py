@@ -511,13 +511,18 @@ def _leaf_modules(model):
 
 
 def _short_repr(module, width=52):
-    """``Conv2d(1, 10, kernel_size=(5, 5), stride=(2, 2))``, long argument lists cut short."""
+    """``Conv2d(1, 10, kernel_size=(5, 5), stride=(2, 2))``, long argument lists cut short.
+
+    Only layers whose settings don't change the shape (BatchNorm's eps, momentum, ...) are
+    cut; a layer with a kernel shows every setting, since each one (a ``padding=(1, 1)`` at
+    the end) decides its output size.
+    """
     name = type(module).__name__
     if name == "View" and isinstance(getattr(module, "shape", None), tuple):
         return f"View{module.shape}".replace(",)", ")")  # the book's View keeps (shape,)
     parts = module.extra_repr().split(", ") if hasattr(module, "extra_repr") else []
     shown = f"{name}({', '.join(parts)})"
-    while len(shown) > width and len(parts) > 1:
+    while len(shown) > width and len(parts) > 1 and not hasattr(module, "kernel_size"):
         parts = parts[:-1]
         shown = f"{name}({', '.join(parts)}, ...)"
     return shown

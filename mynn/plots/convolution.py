@@ -84,6 +84,10 @@ class ConvolutionDiagram:
     title : str
     formula : str
         The size formula with this layer's numbers in it.
+    edge_label : str
+        What the grey edge cells are called in the legend: "padding" for a convolution;
+        for a transposed convolution they are the d(k-1) - p zeros it adds at each edge of
+        its intermediate grid (not its ``padding``, which removes cells).
     """
 
     grid: np.ndarray
@@ -92,6 +96,7 @@ class ConvolutionDiagram:
     output_shape: tuple
     title: str
     formula: str
+    edge_label: str = CELL_LABELS[PADDING]
 
     @property
     def kernel_span(self):
@@ -233,12 +238,34 @@ def conv_transpose_diagram(
         "output_padding": output_padding,
         "dilation": dilation,
     }
+    edges = {d * (k - 1) - p for d, k, p in zip(dilations, kernel, paddings, strict=True)}
+    edge_label = "edge zeros, d(k-1) - p" + (f" = {edges.pop()}" if len(edges) == 1 else "")
     return _diagram(
-        "ConvTranspose2d", settings, size, kernel, dilations, grid, positions, output_shape, formula
+        "ConvTranspose2d",
+        settings,
+        size,
+        kernel,
+        dilations,
+        grid,
+        positions,
+        output_shape,
+        formula,
+        edge_label=edge_label,
     )
 
 
-def _diagram(layer_name, settings, size, kernel, dilations, grid, positions, output_shape, formula):
+def _diagram(
+    layer_name,
+    settings,
+    size,
+    kernel,
+    dilations,
+    grid,
+    positions,
+    output_shape,
+    formula,
+    edge_label=CELL_LABELS[PADDING],
+):
     """The ConvolutionDiagram both kinds of layer end with; the title shows the layer's call
     (settings left at PyTorch's defaults are not shown, padding always is)."""
     if settings["dilation"] == 1:
@@ -251,6 +278,7 @@ def _diagram(layer_name, settings, size, kernel, dilations, grid, positions, out
         output_shape=output_shape,
         title=f"{title}: {_size_text(size)} -> {_size_text(output_shape)}",
         formula=formula,
+        edge_label=edge_label,
     )
 
 
@@ -309,8 +337,10 @@ def _draw_kernel(ax, diagram, position):
 
 def _legend_handles(diagram):
     kinds = [kind for kind in range(len(CELL_LABELS)) if np.any(diagram.grid == kind)]
+    labels = [diagram.edge_label if k == PADDING else CELL_LABELS[k] for k in kinds]
     handles = [
-        Patch(facecolor=CELL_COLOURS[k], edgecolor=LINE_COLOUR, label=CELL_LABELS[k]) for k in kinds
+        Patch(facecolor=CELL_COLOURS[k], edgecolor=LINE_COLOUR, label=label)
+        for k, label in zip(kinds, labels, strict=True)
     ]
     handles.append(Patch(facecolor=KERNEL_COLOUR, alpha=0.6, edgecolor="black", label="kernel"))
     return handles

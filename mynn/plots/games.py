@@ -25,12 +25,17 @@ SCHEME_COLOURS: dict[str, str] = {
 """One colour per update rule, the same in every picture of the notebook."""
 
 SCHEME_LINE_OPTIONS: dict[str, dict[str, object]] = {
-    "extragradient": {"linewidth": 3},
+    "extragradient": {"linewidth": 4},
+    "optimistic": {"linestyle": ":", "linewidth": 2.5},
     "proximal": {"linestyle": "--"},
 }
-"""Extragradient is drawn wide and proximal dashed on top of it: their distance curves
-almost coincide (their growth factors differ by 1e-6 at lr = 0.1), and with two plain
-lines one would hide the other."""
+"""Extragradient is drawn wide, optimistic dotted and proximal dashed on top of it: at small
+learning rates their distance curves almost coincide (at lr = 0.1 the growth factors of
+extragradient and proximal differ by 5e-7, optimistic's by 1e-4), and with plain lines one
+would hide the others. :func:`close_rules_against_step` tells them apart."""
+
+CLOSE_RULES = ("extragradient", "optimistic", "proximal")
+"""The rules whose distance curves lie on top of each other at small learning rates."""
 
 COORDINATE_COLOURS = {"x": "black", "y": "tab:gray"}
 """x and y against step: not rules, so not rule colours."""
@@ -201,6 +206,36 @@ def radius_against_step(ax: Axes, paths: Mapping[str, np.ndarray]) -> Axes:
     ax.set_xlabel("step")
     ax.set_ylabel("distance from (0, 0)")
     ax.legend(fontsize="small", ncol=2)
+    return ax
+
+
+def close_rules_against_step(
+    ax: Axes,
+    paths: Mapping[str, np.ndarray],
+    names: Sequence[str] = CLOSE_RULES,
+    reference: str = "extragradient",
+) -> Axes:
+    """Each rule's distance from (0, 0) divided by ``reference``'s, against step.
+
+    A zoom on rules that :func:`radius_against_step` draws on top of each other: a rule
+    whose growth factor per step is rho, against the reference's rho_ref, drifts away from
+    the line at 1 as (rho / rho_ref) ** step. A ratio is drawn only while both paths can
+    be drawn (see :func:`drawable_steps`), marked with an X where it stops.
+    """
+    missing = [name for name in (*names, reference) if name not in paths]
+    if missing:
+        raise ValueError(f"no path for {missing}; paths has {sorted(paths)}")
+    reference_steps = drawable_steps(paths[reference])
+    base = radius(paths[reference][:reference_steps])
+    for name in names:
+        steps = min(drawable_steps(paths[name]), reference_steps)
+        ratio = radius(paths[name][:steps]) / base[:steps]
+        ax.plot(ratio, label=name, **scheme_style(name))
+        if steps < len(paths[name]) and steps:
+            ax.plot(steps - 1, ratio[-1], "kX", markersize=8)
+    ax.set_xlabel("step")
+    ax.set_ylabel(f"distance / {reference}'s distance")
+    ax.legend(fontsize="small")
     return ax
 
 

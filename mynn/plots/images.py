@@ -70,15 +70,48 @@ def show_naive_and_prepared(
             (1, naive_inputs, naive_answers),
             (2, prepared_inputs, prepared_answers),
         ):
-            right = answers[column] == labels[column]
             ax = axes[row, column]
             _panel(ax, inputs[column].reshape(28, 28), "", vmax=1.0)
-            ax.set_title(
-                f"says {answers[column]}", fontsize=9, color="tab:green" if right else "tab:red"
-            )
+            _answer_title(ax, answers[column], labels[column])
     axes[0, 0].set_ylabel("the file", fontsize=9)
     axes[1, 0].set_ylabel("naive", fontsize=9)
     axes[2, 0].set_ylabel("MNIST-style", fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def _answer_title(ax: plt.Axes, answer: int, label: int, prefix: str = "") -> None:
+    """The title "says 7" over a picture: green when the answer is the label, red when it is wrong."""
+    right = answer == label
+    ax.set_title(f"{prefix}says {answer}", fontsize=9, color="tab:green" if right else "tab:red")
+
+
+def show_photos_and_prepared(
+    photos: Sequence[np.ndarray],
+    prepared_inputs: np.ndarray,
+    labels: Sequence[int],
+    answers: Sequence[int],
+) -> Figure:
+    """Two rows: photos (as RGB or grey arrays) and, below each, its MNIST-style 28 x 28.
+
+    The prepared picture is titled with the network's answer, green when right and red when
+    wrong, as in :func:`show_naive_and_prepared`.
+    """
+    columns = len(photos)
+    if not columns or not (len(prepared_inputs) == len(labels) == len(answers) == columns):
+        raise ValueError(
+            f"need one prepared input, label and answer per photo: got {columns} photos, "
+            f"{len(prepared_inputs)} inputs, {len(labels)} labels, {len(answers)} answers"
+        )
+    figure, axes = plt.subplots(2, columns, figsize=(2 * columns, 4.4), squeeze=False)
+    for column in range(columns):
+        top, bottom = axes[0, column], axes[1, column]
+        top.imshow(photos[column], cmap="gray", vmin=0, vmax=255)
+        top.set_title(f"photo of a {labels[column]}", fontsize=9)
+        _panel(bottom, np.reshape(prepared_inputs[column], (28, 28)), "", vmax=1.0)
+        _answer_title(bottom, answers[column], labels[column], prefix="prepared: ")
+        top.set_xticks([])
+        top.set_yticks([])
     figure.tight_layout()
     return figure
 

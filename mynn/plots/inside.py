@@ -17,13 +17,15 @@ def plot_backqueries(
     network: NeuralNetwork,
     class_names: Sequence[str] | None = None,
     title: str | None = None,
-    columns: int = 10,
+    columns: int = 5,
+    image_inches: float = 1.8,
 ) -> Figure:
     """The network run backwards for every label: the image it "has in mind" for each class.
 
     Drawn as the book draws back-query images (grey scale, dark = high signal), on one
     shared scale 0.01..0.99: dark pixels are where the network wants ink, white pixels
-    where it wants none, mid-grey pixels it hardly cares about.
+    where it wants none, mid-grey pixels it hardly cares about. Each image is
+    ``image_inches`` wide, large enough to see the strokes (two rows of five by default).
     """
     if network.inodes != 784:
         raise ValueError(
@@ -41,7 +43,8 @@ def plot_backqueries(
         colorbar_label="signal",
         colorbar_ticks=[0.01, 0.5, 0.99],
         title=title,
-        title_size=9,
+        title_size=10,
+        image_inches=image_inches,
     )
 
 
@@ -110,13 +113,17 @@ def _image_grid(
     title: str | None,
     title_size: int,
     colorbar_ticks=None,
+    image_inches: float = 1.1,
 ) -> Figure:
-    """28 x 28 images in a grid with one shared colour scale (``scale``) and one colour bar."""
+    """28 x 28 images in a grid with one shared colour scale (``scale``) and one colour bar;
+    each image about ``image_inches`` wide."""
+    if image_inches <= 0:
+        raise ValueError(f"image_inches must be positive, got {image_inches}")
     rows = int(np.ceil(len(images) / columns))
     figure, axes = plt.subplots(
         rows,
         columns,
-        figsize=(1.1 * columns + 0.8, 1.25 * rows + 0.3),
+        figsize=(image_inches * columns + 0.8, (image_inches + 0.15) * rows + 0.3),
         squeeze=False,
         layout="constrained",
     )
