@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mynn.errors import MynnError
+
 PIXELS = 28 * 28
 
 #: Where the project's own small data files live (a clone of the repository).
@@ -43,7 +45,7 @@ BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEBIAN_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
-class DatasetError(Exception):
+class DatasetError(MynnError):
     """A data file is missing, malformed, or could not be downloaded."""
 
 

@@ -48,6 +48,7 @@ from numpy.typing import ArrayLike
 from scipy import ndimage
 
 from mynn.datasets import BUNDLED_DATA_DIR
+from mynn.errors import MynnError
 from mynn.network import scale_inputs
 
 #: The sample images made by ``scripts/make_my_own_images.py``.
@@ -78,7 +79,7 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".w
 _LABEL_IN_NAME = re.compile(r"my_own_(\d)(?![0-9])")
 
 
-class BlankImageError(ValueError):
+class BlankImageError(MynnError, ValueError):
     """The picture holds no ink the network could read: no guess is made."""
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from mynn.datasets import load_train_test
+from mynn.errors import MynnError
 from mynn.network import (
     NeuralNetwork,
     accuracy,
@@ -24,7 +25,7 @@ from mynn.progress import progress_bar
 from mynn.storage.checkpoint import Checkpointing, interrupts_deferred
 
 
-class TrainingDiverged(ValueError):
+class TrainingDiverged(MynnError, ValueError):
     """The weights became NaN or infinite: the learning rate is far too large."""
 
 

@@ -6,8 +6,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from mynn import celeba
 from mynn.datasets import DatasetError
+from mynn.gan import celeba
 
 h5py = pytest.importorskip("h5py")
 
@@ -77,11 +77,11 @@ def test_interrupted_build_leaves_no_half_file_and_keeps_the_old_one(
     real_read = celeba._read_jpeg
     calls = []
 
-    def interrupted_after_two(archive, name):
+    def interrupted_after_two(archive, name, *sizes):
         calls.append(name)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real_read(archive, name)
+        return real_read(archive, name, *sizes)
 
     monkeypatch.setattr(celeba, "_read_jpeg", interrupted_after_two)
     with pytest.raises(KeyboardInterrupt):

@@ -11,10 +11,10 @@
 h5py and onnx are imported only when their formats are used.
 """
 
+from mynn.errors import MissingDependencyError
 from mynn.storage.files import (
     BOOK_FILES,
     FORMAT_VERSION,
-    MissingDependencyError,
     StorageError,
     TrainingState,
     data_fingerprint,

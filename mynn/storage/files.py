@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mynn.datasets import atomic_writer
+from mynn.errors import MynnError, require
 from mynn.network import NeuralNetwork, check_learning_rate
 
 #: The file layout version this mynn writes; it reads this version and all older ones.
@@ -52,12 +53,8 @@ _NPY_MAGIC = b"\x93NUMPY"
 _TRAINING_PREFIX = "training_"
 
 
-class StorageError(ValueError):
+class StorageError(MynnError, ValueError):
     """A network file is missing, damaged, not a mynn file, or doesn't fit the network."""
-
-
-class MissingDependencyError(StorageError, ImportError):
-    """An optional package needed for a file format (h5py, onnx) is not installed."""
 
 
 @dataclass(frozen=True)
@@ -568,11 +565,9 @@ def _check_finite(array: np.ndarray, name: str, source: str) -> None:
 
 
 def _import_h5py():
-    try:
-        import h5py
-    except ImportError:
-        raise MissingDependencyError(
-            "HDF5 files (.h5, .hdf5) need h5py, which is not installed: pip install "
-            "'mynn[storage]' (or pip install h5py), or save as .npz, which needs only numpy"
-        ) from None
-    return h5py
+    return require(
+        "h5py",
+        extra="storage",
+        purpose="HDF5 files (.h5, .hdf5)",
+        alternative="or save as .npz, which needs only numpy",
+    )

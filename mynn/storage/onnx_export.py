@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from mynn.datasets import atomic_writer
+from mynn.errors import require
 from mynn.network import NeuralNetwork
-from mynn.storage.files import MissingDependencyError, StorageError
+from mynn.storage.files import StorageError
 
 #: The ONNX operator set the graph is built for (supported by onnxruntime 1.13 and later).
 OPSET = 17
@@ -49,14 +50,9 @@ def export_onnx(network: NeuralNetwork, path: str | os.PathLike, dtype: str = "f
     learning rate, the input scaling and the mynn version are stored as metadata.
     Needs the ``onnx`` extra (``pip install 'mynn[onnx]'``). Returns the path written.
     """
-    try:
-        import onnx
-        from onnx import TensorProto, helper, numpy_helper
-    except ImportError:
-        raise MissingDependencyError(
-            "ONNX export needs the onnx package, which is not installed: pip install "
-            "'mynn[onnx]' (onnx to write the file, onnxruntime to run it)"
-        ) from None
+    onnx = require("onnx", extra="onnx", purpose="ONNX files")
+    from onnx import TensorProto, helper, numpy_helper
+
     from mynn import __version__
 
     if dtype not in ("float32", "float64"):
