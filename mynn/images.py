@@ -79,7 +79,11 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".w
 _LABEL_IN_NAME = re.compile(r"my_own_(\d)(?![0-9])")
 
 
-class BlankImageError(MynnError, ValueError):
+class ImageError(MynnError, ValueError):
+    """A picture mynn can't make into a digit: not an image, damaged, too small, ..."""
+
+
+class BlankImageError(ImageError):
     """The picture holds no ink the network could read: no guess is made."""
 
 
@@ -113,21 +117,21 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     try:
         pixels = iio.imread(path, plugin="pillow", index=0, rotate=True)
     except Image.DecompressionBombError as error:
-        raise ValueError(
+        raise ImageError(
             f"{path}: too many pixels to read safely ({error}); shrink or crop the picture first"
         ) from None
     except (OSError, SyntaxError, ValueError) as error:
         if isinstance(error, (FileNotFoundError, PermissionError)):
             raise
         if isinstance(error.__cause__ or error.__context__, Image.DecompressionBombError):
-            raise ValueError(
+            raise ImageError(
                 f"{path}: too many pixels to read safely ({error.__cause__ or error.__context__}"
                 "); shrink or crop the picture first"
             ) from None
         detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
         if not detail or "can not handle" in detail:
             detail = "not a known image format, or damaged"
-        raise ValueError(
+        raise ImageError(
             f"{path} is not an image file that can be read ({detail}); save it as PNG or JPEG"
         ) from None
     return to_grey(pixels, name=str(path))
@@ -149,18 +153,18 @@ def to_grey(pixels: ArrayLike, name: str = "image") -> np.ndarray:
         or np.issubdtype(kind, np.integer)
         or np.issubdtype(kind, np.floating)
     ):
-        raise ValueError(f"{name}: pixels must be real numbers, got dtype {array.dtype}")
+        raise ImageError(f"{name}: pixels must be real numbers, got dtype {array.dtype}")
     if array.ndim == 3 and array.shape[2] in (1, 2, 3, 4):
         channels = array.shape[2]
     elif array.ndim == 2:
         channels = 0
     else:
-        raise ValueError(
+        raise ImageError(
             f"{name}: expected an image of shape (H, W), (H, W, 3) or (H, W, 4); got shape "
             f"{array.shape}"
         )
     if np.issubdtype(kind, np.floating) and array.size and not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity")
+        raise ImageError(f"{name} contains NaN or infinity")
     scale = 255.0 / _full_scale(array, name)
     if channels == 0:
         return array.astype(np.float64) * scale
@@ -188,13 +192,13 @@ def _full_scale(array: np.ndarray, name: str) -> float:
         return 255.0
     low, high = float(array.min()), float(array.max())
     if low < 0:
-        raise ValueError(f"{name}: pixel values must not be negative (got {low:g})")
+        raise ImageError(f"{name}: pixel values must not be negative (got {low:g})")
     if np.issubdtype(array.dtype, np.floating):
         if high <= 1.0:
             return 1.0
         if high <= 255.0:
             return 255.0
-        raise ValueError(f"{name}: float pixels must be 0..1 or 0..255, got values up to {high:g}")
+        raise ImageError(f"{name}: float pixels must be 0..1 or 0..255, got values up to {high:g}")
     if array.dtype == np.uint8:
         return 255.0
     if array.dtype == np.uint16:
@@ -202,7 +206,7 @@ def _full_scale(array: np.ndarray, name: str) -> float:
     for full in (255.0, 65535.0, 2.0**32 - 1):  # int32 etc.: Pillow's "I" mode, e.g.
         if high <= full:
             return full
-    raise ValueError(f"{name}: integer pixels up to {high:g} are not an image scale")
+    raise ImageError(f"{name}: integer pixels up to {high:g} are not an image scale")
 
 
 def _as_grey(image: str | os.PathLike | ArrayLike) -> np.ndarray:
@@ -414,7 +418,7 @@ def prepare_digit(
     """
     grey = _as_grey(image)
     if min(grey.shape) < MIN_SIDE:
-        raise ValueError(
+        raise ImageError(
             f"the picture is {grey.shape[1]} x {grey.shape[0]} pixels; a digit needs at least "
             f"{MIN_SIDE} x {MIN_SIDE} (MNIST's are 28 x 28)"
         )
@@ -431,7 +435,7 @@ def prepare_digit(
     mask, threshold = find_ink(foreground)
     top, bottom, left, right = ink_box(mask)
     if max(bottom - top, right - left) < MIN_INK_SIDE:
-        raise ValueError(
+        raise ImageError(
             f"the ink covers only {right - left} x {bottom - top} pixels of a "
             f"{grey.shape[1]} x {grey.shape[0]} picture: too small to read. Crop the picture "
             "closer to the digit or photograph it larger"
@@ -470,7 +474,7 @@ def naive_digit(image: str | os.PathLike | ArrayLike) -> np.ndarray:
     """
     grey = _as_grey(image)
     if min(grey.shape) < 1:
-        raise ValueError(f"the picture is empty (shape {grey.shape})")
+        raise ImageError(f"the picture is empty (shape {grey.shape})")
     small = np.clip(resize(grey, SIDE, SIDE), 0.0, 255.0)
     return scale_inputs((255.0 - small).ravel())
 
@@ -485,7 +489,7 @@ def label_from_name(path: str | os.PathLike) -> int:
     """
     match = _LABEL_IN_NAME.search(Path(path).name)
     if match is None:
-        raise ValueError(
+        raise ImageError(
             f"{Path(path).name}: no label in the name; name the file like the book's "
             "2828_my_own_3.png (the digit after 'my_own_')"
         )
@@ -510,7 +514,7 @@ def load_my_own_images(
         if path.suffix.lower() in _IMAGE_SUFFIXES and _LABEL_IN_NAME.search(path.name)
     )
     if not paths:
-        raise ValueError(
+        raise ImageError(
             f"no labelled images matching {pattern!r} in {folder}; name them like the book's "
             "2828_my_own_3.png"
         )

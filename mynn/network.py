@@ -32,6 +32,8 @@ import os
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mynn.errors import UsageError
+
 
 def sigmoid(x: ArrayLike) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-x)), the book's activation (scipy's ``expit``)."""
@@ -54,7 +56,7 @@ def scale_inputs(pixels: ArrayLike) -> np.ndarray:
     """
     pixels = np.asarray(pixels, dtype=np.float64)
     if pixels.size and (np.nanmin(pixels) < 0 or np.nanmax(pixels) > 255):
-        raise ValueError(
+        raise UsageError(
             "scale_inputs expects raw pixel values in 0..255; got values from "
             f"{np.nanmin(pixels):g} to {np.nanmax(pixels):g}. Pass the unscaled image."
         )
@@ -80,9 +82,9 @@ def accuracy(predicted: ArrayLike, labels: ArrayLike) -> float:
     """Fraction of predicted labels equal to the true labels (the book's "performance")."""
     predicted, labels = np.asarray(predicted), np.asarray(labels)
     if predicted.shape != labels.shape:
-        raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
+        raise UsageError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
     if labels.size == 0:
-        raise ValueError("accuracy of an empty set is undefined")
+        raise UsageError("accuracy of an empty set is undefined")
     return float(np.mean(predicted == labels))
 
 
@@ -90,7 +92,7 @@ def confusion_matrix(predicted: ArrayLike, labels: ArrayLike, n_classes: int = 1
     """Counts ``C[true, predicted]``: row = the true digit, column = what the network said."""
     predicted, labels = np.asarray(predicted), np.asarray(labels)
     if predicted.shape != labels.shape:
-        raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
+        raise UsageError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
     check_labels(labels, n_classes, "labels")
     check_labels(predicted, n_classes, "predicted")
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
@@ -151,9 +153,9 @@ class NeuralNetwork:
             ("output_nodes", output_nodes),
         ):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+                raise UsageError(f"{name} must be a positive whole number, got {value!r}")
         if not isinstance(bias, (bool, np.bool_)):
-            raise ValueError(f"bias must be True or False, got {bias!r}")
+            raise UsageError(f"bias must be True or False, got {bias!r}")
         self.lr = learning_rate
         self.inodes, self.hnodes, self.onodes = (
             int(input_nodes),
@@ -167,7 +169,7 @@ class NeuralNetwork:
             self.who = rng.normal(0.0, self.hnodes**-0.5, (self.onodes, self.hnodes))
         except MemoryError:
             n_weights = self.hnodes * (self.inodes + self.onodes)
-            raise ValueError(
+            raise UsageError(
                 f"not enough free memory for {n_weights:,} weights "
                 f"({8 * n_weights / 2**30:,.1f} GiB); use fewer nodes"
             ) from None
@@ -211,10 +213,10 @@ class NeuralNetwork:
             "bo": (self.onodes,),
         }[name]
         if name in ("bh", "bo") and not self.bias:
-            raise ValueError(f"this network has no biases (bias=False); can't set {name}")
+            raise UsageError(f"this network has no biases (bias=False); can't set {name}")
         array = _as_finite_float(value, name)
         if array.shape != expected:
-            raise ValueError(
+            raise UsageError(
                 f"{name} must have shape {expected} for {self!r}; got shape {array.shape}. "
                 "Were these weights saved from a network with other node counts?"
             )
@@ -281,7 +283,7 @@ class NeuralNetwork:
             targets = make_targets(targets, self.onodes)
         t = self._check_targets(targets, n_samples=None)
         if np.any((t <= 0) | (t >= 1)):
-            raise ValueError("backquery targets must lie strictly between 0 and 1 (e.g. 0.01/0.99)")
+            raise UsageError("backquery targets must lie strictly between 0 and 1 (e.g. 0.01/0.99)")
         output_inputs = logit(t) - (self.bo if self.bias else 0.0)
         hidden = _rescale_open_unit(self.who.T @ output_inputs)
         hidden_inputs = logit(hidden) - (self.bh if self.bias else 0.0)
@@ -318,7 +320,7 @@ class NeuralNetwork:
             or not isinstance(block_size, (int, np.integer))
             or block_size < 1
         ):
-            raise ValueError(f"block_size must be a positive whole number, got {block_size!r}")
+            raise UsageError(f"block_size must be a positive whole number, got {block_size!r}")
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
         lr, who, bias, bo = self.lr, self.who, self.bias, self.bo
@@ -387,7 +389,7 @@ class NeuralNetwork:
             or not isinstance(batch_size, (int, np.integer))
             or batch_size < 1
         ):
-            raise ValueError(f"batch_size must be a positive whole number, got {batch_size!r}")
+            raise UsageError(f"batch_size must be a positive whole number, got {batch_size!r}")
         x_all = self._check_inputs(inputs, allow_batch=True, force_batch=True)
         t_all = self._check_targets(targets, n_samples=len(x_all))
         with _one_blas_thread():  # small products: see train_epoch
@@ -448,13 +450,13 @@ class NeuralNetwork:
         x = _as_finite_float(inputs, "inputs")
         if x.ndim == 1 and not force_batch:
             if x.shape[0] != self.inodes:
-                raise ValueError(
+                raise UsageError(
                     f"inputs has {x.shape[0]} values but the network has {self.inodes} input nodes"
                 )
             return x
         if x.ndim == 2 and (allow_batch or force_batch):
             if x.shape[1] != self.inodes:
-                raise ValueError(
+                raise UsageError(
                     f"inputs has {x.shape[1]} values per row but the network has {self.inodes} "
                     "input nodes (one sample per row)"
                 )
@@ -464,13 +466,13 @@ class NeuralNetwork:
         )
         if force_batch:
             expected = "a 2-D array, one sample per row"
-        raise ValueError(f"inputs must be {expected}; got shape {x.shape}")
+        raise UsageError(f"inputs must be {expected}; got shape {x.shape}")
 
     def _check_targets(self, targets: ArrayLike, n_samples: int | None) -> np.ndarray:
         t = _as_finite_float(targets, "targets")
         expected = (self.onodes,) if n_samples is None else (n_samples, self.onodes)
         if t.shape != expected:
-            raise ValueError(
+            raise UsageError(
                 f"targets must have shape {expected} (one value per output node"
                 f"{'' if n_samples is None else ', one row per sample'}); got shape {t.shape}"
             )
@@ -496,7 +498,7 @@ def _make_rng(seed) -> np.random.Generator:
     if isinstance(seed, np.random.Generator) or seed is None:
         return np.random.default_rng(seed)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
+        raise UsageError(
             f"seed must be a non-negative whole number (or a numpy Generator), got {seed!r}"
         )
     return np.random.default_rng(seed)
@@ -510,7 +512,7 @@ def _check_memory(n_weights: int) -> None:
     except (AttributeError, ValueError, OSError):  # not POSIX: let numpy try
         return
     if needed > available:
-        raise ValueError(
+        raise UsageError(
             f"a network of these sizes has {n_weights:,} weights, which need "
             f"{needed / 2**30:,.1f} GiB of memory (and as much again to train); this machine "
             f"has {available / 2**30:,.1f} GiB. Use fewer nodes."
@@ -519,30 +521,30 @@ def _check_memory(n_weights: int) -> None:
 
 def check_learning_rate(learning_rate: float) -> float:
     if isinstance(learning_rate, bool):
-        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}")
+        raise UsageError(f"learning_rate must be a number, got {learning_rate!r}")
     try:
         lr = float(learning_rate)
     except OverflowError:
-        raise ValueError(
+        raise UsageError(
             f"learning_rate is too large to be a float ({str(learning_rate)[:20]}...); "
             "the book uses 0.1 to 0.3"
         ) from None
     except (TypeError, ValueError):
-        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}") from None
+        raise UsageError(f"learning_rate must be a number, got {learning_rate!r}") from None
     if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
+        raise UsageError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
     return lr
 
 
 def check_labels(labels: np.ndarray, n_classes: int, name: str) -> None:
     """Labels must be whole numbers 0..n_classes-1 (an integer array)."""
     if not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
+        raise UsageError(
             f"{name} must be whole-number class labels (an integer array); got dtype "
             f"{labels.dtype}. Convert with .astype(int) if the values are whole numbers."
         )
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
+        raise UsageError(
             f"{name} must lie in 0..{n_classes - 1} for {n_classes} classes; got values from "
             f"{labels.min()} to {labels.max()}"
         )
@@ -550,13 +552,13 @@ def check_labels(labels: np.ndarray, n_classes: int, name: str) -> None:
 
 def _as_finite_float(values: ArrayLike, name: str) -> np.ndarray:
     if values is None:
-        raise ValueError(f"{name} is None; pass an array of numbers")
+        raise UsageError(f"{name} is None; pass an array of numbers")
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers, got {type(values).__name__}") from None
+        raise UsageError(f"{name} must be numbers, got {type(values).__name__}") from None
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity; clean or rescale the data first")
+        raise UsageError(f"{name} contains NaN or infinity; clean or rescale the data first")
     return array
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from mynn.datasets import load_train_test
-from mynn.errors import MynnError
+from mynn.errors import MynnError, UsageError
 from mynn.network import (
     NeuralNetwork,
     accuracy,
@@ -72,11 +72,11 @@ def fit(
       ``KeyboardInterrupt`` in it stops the run as Ctrl-C would.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
-        raise ValueError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
+        raise UsageError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
     if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs!r}")
+        raise UsageError(f"epochs must be at least 1, got {epochs!r}")
     if isinstance(chunk, bool) or not isinstance(chunk, (int, np.integer)) or chunk < 1:
-        raise ValueError(f"chunk must be a positive whole number of images, got {chunk!r}")
+        raise UsageError(f"chunk must be a positive whole number of images, got {chunk!r}")
     images, labels = _check_training_data(network, images, labels)
     run = Checkpointing(
         network, images, labels, epochs, chunk, checkpoint, checkpoint_every, resume, callback
@@ -142,29 +142,29 @@ def run_experiment(
 def _check_training_data(network: NeuralNetwork, images, labels) -> tuple[np.ndarray, np.ndarray]:
     """Images (n, input_nodes) of raw pixels 0..255 and n integer labels, checked up front."""
     if images is None or labels is None:
-        raise ValueError("images and labels are both needed; got None")
+        raise UsageError("images and labels are both needed; got None")
     images, labels = np.asarray(images), np.asarray(labels)
     if images.ndim != 2 or images.shape[1] != network.inodes:
-        raise ValueError(
+        raise UsageError(
             f"images must have shape (n, {network.inodes}), one image per row, for a network "
             f"with {network.inodes} input nodes; got shape {images.shape}"
         )
     if labels.shape != (len(images),):
-        raise ValueError(
+        raise UsageError(
             f"there must be one label per image: {len(images)} images but labels has shape "
             f"{labels.shape}"
         )
     if len(images) == 0:
-        raise ValueError("there are no images to train on or score")
+        raise UsageError("there are no images to train on or score")
     check_labels(labels, network.onodes, "labels")
     if images.dtype != np.uint8:  # uint8 is 0..255 by construction; check anything else
         if not np.issubdtype(images.dtype, np.number) or images.dtype.kind == "c":
-            raise ValueError(f"images must be pixel numbers 0..255, got dtype {images.dtype}")
+            raise UsageError(f"images must be pixel numbers 0..255, got dtype {images.dtype}")
         low, high = np.min(images), np.max(images)
         if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError("images contain NaN or infinity; expected raw pixels 0..255")
+            raise UsageError("images contain NaN or infinity; expected raw pixels 0..255")
         if low < 0 or high > 255:
-            raise ValueError(
+            raise UsageError(
                 f"images must be raw pixels 0..255 (fit and score scale them); got values from "
                 f"{low:g} to {high:g}"
             )

@@ -226,7 +226,7 @@ def build_hdf5(
     h5py = _h5py()
     zip_path, h5_path = Path(zip_path), Path(h5_path)
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"limit must be a positive whole number (or None for all); got {limit!r}")
+        raise UsageError(f"limit must be a positive whole number (or None for all); got {limit!r}")
     if not zip_path.exists():
         raise DatasetError(f"{zip_path}: no such file; download img_align_celeba.zip first")
     if not stat.S_ISREG(zip_path.stat().st_mode):
@@ -235,7 +235,7 @@ def build_hdf5(
     if not zipfile.is_zipfile(zip_path):
         raise DatasetError(f"{zip_path}: not a zip file; download img_align_celeba.zip again")
     if zip_path.resolve() == h5_path.resolve():
-        raise ValueError("h5_path must differ from zip_path: it would overwrite the zip")
+        raise UsageError("h5_path must differ from zip_path: it would overwrite the zip")
     compression = {} if compression_level is None else {"compression": "gzip"}
     if compression_level is not None:
         compression["compression_opts"] = compression_level
@@ -345,7 +345,7 @@ def centre_crop(image, height: int = 128, width: int | None = None):
     width = height if width is None else width
     full_height, full_width = image.shape[0], image.shape[1]
     if height > full_height or width > full_width or height < 1 or width < 1:
-        raise ValueError(
+        raise UsageError(
             f"cannot crop {height} x {width} out of a {full_height} x {full_width} image; "
             "choose a crop no larger than the image"
         )
@@ -366,7 +366,7 @@ def load_faces(
     faces = CelebADataset(h5_path, crop=crop)
     count = len(faces) if n is None else min(n, len(faces))
     if count < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+        raise UsageError(f"n must be at least 1, got {n}")
     try:
         return np.stack([faces.image(i).transpose(2, 0, 1) for i in range(count)])
     finally:
