@@ -106,6 +106,8 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     ValueError
         The file is not an image imageio can read, is damaged, or has too many pixels.
     """
+    import warnings
+
     import imageio.v3 as iio
     from PIL import Image
 
@@ -114,27 +116,69 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
         raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder, not an image file")
-    try:
-        pixels = iio.imread(path, plugin="pillow", index=0, rotate=True)
-    except Image.DecompressionBombError as error:
+    if not path.is_file():
         raise ImageError(
-            f"{path}: too many pixels to read safely ({error}); shrink or crop the picture first"
-        ) from None
-    except (OSError, SyntaxError, ValueError) as error:
+            f"{path}: not a regular file (a named pipe, a socket or a device); give an image file"
+        )
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns about a picture a little over its limit: refuse it as well.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with iio.imopen(path, "r", plugin="pillow") as reader:
+                mode = reader.metadata(index=0, exclude_applied=False).get("mode")
+                # CMYK (print) and the other colour spaces become RGB by Pillow's conversion;
+                # read as they are, K would be taken for alpha and a photo turn white.
+                convert = {"mode": "RGB"} if mode in _CONVERT_TO_RGB else {}
+                pixels = reader.read(index=0, rotate=True, **convert)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _too_many_pixels(path, error) from None
+    except (OSError, SyntaxError, ValueError, RuntimeError) as error:
         if isinstance(error, (FileNotFoundError, PermissionError)):
             raise
-        if isinstance(error.__cause__ or error.__context__, Image.DecompressionBombError):
-            raise ImageError(
-                f"{path}: too many pixels to read safely ({error.__cause__ or error.__context__}"
-                "); shrink or crop the picture first"
-            ) from None
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        if not detail or "can not handle" in detail:
+        causes = _causes(error)
+        for cause in causes:
+            if isinstance(cause, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+                raise _too_many_pixels(path, cause) from None
+            if "Decompressed Data Too Large" in str(cause):
+                raise ImageError(
+                    f"{path}: holds a compressed text chunk that unpacks to too much data (a "
+                    "decompression bomb), refused; re-save the picture without its metadata"
+                ) from None
+        detail = ""
+        for cause in causes:
+            text = str(cause).strip()
+            if text and "unknown error occurred" not in text:
+                detail = text.splitlines()[0]
+                break
+        if not detail or "can not handle" in detail or "cannot identify" in detail:
             detail = "not a known image format, or damaged"
         raise ImageError(
             f"{path} is not an image file that can be read ({detail}); save it as PNG or JPEG"
         ) from None
     return to_grey(pixels, name=str(path))
+
+
+#: Pillow modes read through a conversion to RGB.
+_CONVERT_TO_RGB = {"CMYK", "YCbCr", "LAB", "HSV"}
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and the errors behind it (imageio wraps Pillow's)."""
+    chain = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
+
+
+def _too_many_pixels(path: Path, error: BaseException) -> ImageError:
+    from PIL import Image
+
+    limit = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+    return ImageError(
+        f"{path}: too many pixels to read safely ({str(error).split('.')[0]}); a digit needs "
+        f"far fewer: shrink or crop the picture below {limit:.0f} megapixels first"
+    )
 
 
 def to_grey(pixels: ArrayLike, name: str = "image") -> np.ndarray:
@@ -212,6 +256,13 @@ def _full_scale(array: np.ndarray, name: str) -> float:
 def _as_grey(image: str | os.PathLike | ArrayLike) -> np.ndarray:
     if isinstance(image, (str, os.PathLike)):
         return load_image(image)
+    if image is None or not isinstance(image, (np.ndarray, list, tuple)) and not hasattr(
+        image, "__array__"
+    ):
+        raise ImageError(
+            f"expected a picture: an image file's path or an array of pixels; got "
+            f"{type(image).__name__}"
+        )
     return to_grey(image)
 
 
@@ -475,6 +526,13 @@ def naive_digit(image: str | os.PathLike | ArrayLike) -> np.ndarray:
     grey = _as_grey(image)
     if min(grey.shape) < 1:
         raise ImageError(f"the picture is empty (shape {grey.shape})")
+    contrast = float(grey.max() - grey.min())
+    if contrast < MIN_CONTRAST:
+        raise BlankImageError(
+            f"no ink found: the picture's darkest and lightest pixels differ by {contrast:.0f} "
+            f"grey levels (of 255); at least {MIN_CONTRAST:.0f} needed. Is the digit in the "
+            "picture, and dark enough?"
+        )
     small = np.clip(resize(grey, SIDE, SIDE), 0.0, 255.0)
     return scale_inputs((255.0 - small).ravel())
 

@@ -131,12 +131,15 @@ class NeuralNetwork:
     lr : float
         The learning rate.
 
-    Only these attributes can be set: setting any other name (say the book's
+    ``inodes``, ``hnodes``, ``onodes`` and ``bias`` are read-only once the network is
+    built. Only ``lr`` and the weights can be set: setting any other name (say the book's
     ``activation_function``) raises an error rather than being silently ignored, and
     weights set from outside are checked for shape and finite values.
     """
 
     _SETTABLE = frozenset({"inodes", "hnodes", "onodes", "lr", "bias", "wih", "who", "bh", "bo"})
+    #: Set once, in ``__init__``: read-only afterwards.
+    _FIXED = frozenset({"inodes", "hnodes", "onodes", "bias"})
 
     def __init__(
         self,
@@ -195,6 +198,12 @@ class NeuralNetwork:
             raise AttributeError(
                 f"NeuralNetwork has no setting {name!r}; it has only "
                 f"{', '.join(sorted(self._SETTABLE))}.{hint}"
+            )
+        if name in self._FIXED and name in self.__dict__:
+            raise AttributeError(
+                f"NeuralNetwork.{name} is fixed when the network is built (the weights' shapes "
+                f"depend on it): build a new network, e.g. NeuralNetwork(input_nodes, "
+                "hidden_nodes, output_nodes, learning_rate, bias=...)"
             )
         if name == "lr":
             value = check_learning_rate(value)
