@@ -272,27 +272,30 @@ def _as_grey(image: str | os.PathLike | ArrayLike) -> np.ndarray:
 # --------------------------------------------------------------------------- the steps
 
 
-def paper_level(grey: np.ndarray) -> tuple[float, float]:
-    """``(paper, ink)``: the typical grey levels of the paper and of the ink.
+def paper_level(grey: np.ndarray) -> tuple[float, float, bool]:
+    """``(paper, ink, flat)``: the typical grey levels of the paper and of the ink.
 
     Otsu's threshold splits the pixels into a darker and a lighter group. The paper is the
     group most of the picture's border belongs to (its median side of the threshold), which
     stays right when the ink touches the edges at a few places, and its level is that
     group's mode (the peak of its histogram), not its mean or the border's: in a tightly
     cropped digit the ink may cover half the picture or more, but the paper is still the
-    commonest level on its side. The ink level is the other group's median.
+    commonest level on its side. The ink level is the other group's median. ``flat`` says
+    whether the paper has one clear level (its histogram's peak, of 32 bins, holds at
+    least four times the average bin): False for a shaded page or a gradient.
     """
     grey = np.asarray(grey, dtype=np.float64)
     threshold = otsu_threshold(grey)
     dark, light = grey[grey < threshold], grey[grey >= threshold]
     if not dark.size or not light.size:
         level = float(np.median(grey))
-        return level, level
+        return level, level, False
     border = np.concatenate([grey[0], grey[-1], grey[1:-1, 0], grey[1:-1, -1]])
     paper, ink = (light, dark) if np.median(border) >= threshold else (dark, light)
     counts, edges = np.histogram(paper, bins=32)
     peak = int(np.argmax(counts))
-    return float((edges[peak] + edges[peak + 1]) / 2), float(np.median(ink))
+    flat = bool(counts[peak] >= 4 * counts.mean())
+    return float((edges[peak] + edges[peak + 1]) / 2), float(np.median(ink)), flat
 
 
 def pad_with_paper(grey: np.ndarray) -> np.ndarray:
@@ -302,16 +305,16 @@ def pad_with_paper(grey: np.ndarray) -> np.ndarray:
     estimated from the picture's commonest levels and the ink must not touch the border.
     A reader who crops close to the digit, a scanned digit box or a small drawing break
     that, and a quarter of tightly cropped MNIST digits were once refused as blank. When
-    the border holds pixels nearer the ink's level than the paper's (and the two differ
-    clearly, by at least 2 x :data:`MIN_CONTRAST`), or the picture is narrower than
+    the paper has one clear level, the border holds pixels nearer the ink's level than the
+    paper's and the two differ clearly (by at least 2 x :data:`MIN_CONTRAST`), or the picture is narrower than
     :data:`MIN_SIDE`, a margin of a quarter of the longer side (at least :data:`MIN_SIDE`)
     at the paper's level (:func:`paper_level`) is added on every side. Other pictures are
     returned unchanged.
     """
     grey = np.asarray(grey, dtype=np.float64)
-    paper, ink = paper_level(grey)
+    paper, ink, flat = paper_level(grey)
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    clear = abs(ink - paper) >= 2 * MIN_CONTRAST
+    clear = flat and abs(ink - paper) >= 2 * MIN_CONTRAST
     touching = clear and bool(np.any(np.abs(border - paper) > np.abs(ink - paper) / 2))
     if not touching and min(grey.shape) >= MIN_SIDE:
         return grey
@@ -521,7 +524,8 @@ def prepare_digit(
     if max(grey.shape) < MIN_SIDE or min(grey.shape) < 1:
         raise ImageError(
             f"the picture is {grey.shape[1]} x {grey.shape[0]} pixels; a digit needs at least "
-            f"{MIN_SIDE} pixels on its longer side (MNIST's are 28 x 28)"
+            f"{MIN_SIDE} x {MIN_SIDE} (MNIST's are 28 x 28; a tightly cropped one at least "
+            f"{MIN_SIDE} pixels on its longer side)"
         )
     if min(grey.shape) >= MIN_SIDE:
         try:
