@@ -47,7 +47,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from mynn.datasets import DatasetError, atomic_writer
-from mynn.errors import UsageError, require
+from mynn.errors import MynnError, UsageError, require
 
 __all__ = [
     "GROUP",
@@ -96,7 +96,7 @@ class BuildResult(int):
         return "\n".join(lines)
 
 
-class _Damaged(Exception):
+class _Damaged(MynnError):
     """One zip entry is a damaged image: skipped and counted, not fatal."""
 
 
