@@ -142,7 +142,7 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
         for cause in causes:
             if isinstance(cause, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
                 raise _too_many_pixels(path, cause) from None
-            if "Decompressed Data Too Large" in str(cause):
+            if "decompressed data too large" in str(cause).lower():
                 raise ImageError(
                     f"{path}: holds a compressed text chunk that unpacks to too much data (a "
                     "decompression bomb), refused; re-save the picture without its metadata"
@@ -282,7 +282,7 @@ def paper_level(grey: np.ndarray) -> tuple[float, float, bool]:
     cropped digit the ink may cover half the picture or more, but the paper is still the
     commonest level on its side. The ink level is the other group's median. ``flat`` says
     whether the paper has one clear level (its histogram's peak, of 32 bins, holds at
-    least four times the average bin): False for a shaded page or a gradient.
+    least 2.5 times the average bin; a gradient's is close to 1): False for a shaded page or a gradient.
     """
     grey = np.asarray(grey, dtype=np.float64)
     threshold = otsu_threshold(grey)
@@ -294,7 +294,7 @@ def paper_level(grey: np.ndarray) -> tuple[float, float, bool]:
     paper, ink = (light, dark) if np.median(border) >= threshold else (dark, light)
     counts, edges = np.histogram(paper, bins=32)
     peak = int(np.argmax(counts))
-    flat = bool(counts[peak] >= 4 * counts.mean())
+    flat = bool(counts[peak] >= 2.5 * counts.mean())
     return float((edges[peak] + edges[peak + 1]) / 2), float(np.median(ink)), flat
 
 
