@@ -570,7 +570,11 @@ def is_user_error(error: BaseException) -> bool:
     """True for errors the command line reports in one line: mynn's own and clear OS errors."""
     if isinstance(error, MynnError):
         return True
-    return isinstance(error, OSError) and error.errno in _USER_ERRNOS
+    clear_kinds = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError,
+                   FileExistsError)  # fmt: skip
+    return isinstance(error, clear_kinds) or (
+        isinstance(error, OSError) and error.errno in _USER_ERRNOS
+    )
 
 
 def describe(error: BaseException) -> str:

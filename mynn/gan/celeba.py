@@ -137,10 +137,10 @@ def _read_jpeg(
         data = archive.read(name)
     except zipfile.BadZipFile as error:
         raise _Damaged(f"fails its zip checksum or is damaged ({error})") from None
-    except RuntimeError as error:  # zipfile: "File ... is encrypted, password required"
-        raise _Damaged(f"encrypted, can't be read ({error})") from None
     except NotImplementedError as error:  # "That compression method is not supported"
         raise _Damaged(f"compressed in a way Python's zipfile can't read ({error})") from None
+    except RuntimeError as error:  # zipfile: "File ... is encrypted, password required"
+        raise _Damaged(f"encrypted, can't be read ({error})") from None
     except (OSError, EOFError, zlib.error) as error:
         raise _Damaged(f"can't be decompressed ({error})") from None
     if not data.startswith(_JPEG_MAGIC):
@@ -149,16 +149,16 @@ def _read_jpeg(
             "start as a JPEG does); remove it from the zip or download the zip again"
         )
     try:
-        with Image.open(io.BytesIO(data)) as picture:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(data))
             width, height = picture.size
             if not (min_side <= min(width, height) and max(width, height) <= max_side):
                 raise _Damaged(
                     f"its header says {width} x {height} pixels, outside the expected "
                     f"{min_side}..{max_side} per side"
                 )
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", Image.DecompressionBombWarning)
-                picture.load()  # the full decode: a truncated or broken stream fails here
+            picture.load()  # the full decode: a truncated or broken stream fails here
             pixels = np.asarray(picture.convert("RGB"), dtype=np.uint8)
     except _Damaged:
         raise
@@ -200,7 +200,8 @@ def build_hdf5(
     progress : bool
         Show a tqdm progress bar.
     min_side, max_side : int
-        The range of sizes (pixels per side) an image may have; others are skipped.
+        The range of sizes (pixels per side) an image may have; others are skipped, as
+        are images whose size differs from the first one stored (CelebA's all share one).
 
     Returns
     -------
@@ -254,10 +255,17 @@ def build_hdf5(
         ):
             group = h5.create_group(GROUP)
             group.attrs["source"] = zip_path.name
-            stored, skipped = 0, []
+            stored, skipped, size = 0, [], None
             for name in names:
                 try:
                     pixels = _read_jpeg(archive, name, min_side, max_side)
+                    if size is not None and pixels.shape != size:
+                        raise _Damaged(
+                            f"{pixels.shape[1]} x {pixels.shape[0]} pixels, but the images "
+                            f"before it are {size[1]} x {size[0]} (CelebA's all share one "
+                            "size; a header that disagrees with its data decodes to another)"
+                        )
+                    size = pixels.shape
                 except _Damaged as damage:
                     skipped.append((name, str(damage)))
                 else:
