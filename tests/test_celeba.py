@@ -301,3 +301,17 @@ def test_images_outside_the_size_range_are_skipped(tmp_path, rng):
     with pytest.raises(DatasetError, match="every image is damaged.*28 x 36 pixels, outside the "
                        "expected 40..4096"):  # fmt: skip
         celeba.build_hdf5(path, tmp_path / "y.h5", progress=False, min_side=40)
+
+
+def test_a_killed_builds_stale_part_file_is_cleaned(face_zip, tmp_path):
+    import os
+    import time
+
+    from mynn.storage.files import STALE_PART_SECONDS
+
+    stale = tmp_path / ".faces.h5.0123456789ab.part"
+    stale.write_bytes(b"\x00" * 100_000)
+    old = time.time() - STALE_PART_SECONDS - 60
+    os.utime(stale, (old, old))
+    assert celeba.build_hdf5(face_zip, tmp_path / "faces.h5", progress=False) == 5
+    assert not stale.exists()

@@ -241,6 +241,9 @@ def build_hdf5(
     if compression_level is not None:
         compression["compression_opts"] = compression_level
 
+    from mynn.storage.files import remove_stale_parts
+
+    remove_stale_parts(h5_path)  # left by a build that was killed (a day or more ago)
     with zipfile.ZipFile(zip_path) as archive:
         names = image_entries(archive.namelist())[:limit]
         if not names:
