@@ -667,6 +667,21 @@ def load_my_own_images(
 # --------------------------------------------------------------------------- test pictures
 
 
+def tight_crop(digit: ArrayLike) -> np.ndarray:
+    """A 28 x 28 white-on-black MNIST digit cropped to its ink and drawn dark on white.
+
+    What a reader who crops close to the digit gives :func:`prepare_digit`: the bounding
+    box of the non-zero pixels, inverted (``255 - pixels``), as float 0..255. The ink
+    touches all four edges.
+    """
+    digit = np.asarray(digit, dtype=np.float64).reshape(SIDE, SIDE)
+    rows, columns = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
+    if not rows.size:
+        raise ImageError("the digit has no ink to crop to")
+    return 255.0 - digit[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+
+
+
 def photograph(
     digit: ArrayLike,
     rng: np.random.Generator,
