@@ -6,6 +6,7 @@ storage formats import their heavy dependencies only when used.
 
 from mynn import datasets
 from mynn._version import package_version
+from mynn.errors import MynnError
 from mynn.network import (
     NeuralNetwork,
     accuracy,
@@ -17,6 +18,7 @@ from mynn.network import (
 from mynn.storage import export_onnx, load, load_book_weights
 
 __all__ = [
+    "MynnError",
     "datasets",
     "NeuralNetwork",
     "accuracy",

@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mynn.errors import UsageError
+
 __all__ = [
     "ArgumentError",
     "ArgumentTypeError",
@@ -42,10 +44,11 @@ __all__ = [
 ]
 
 
-class ArgumentError(ValueError):
+class ArgumentError(UsageError):
     """An argument mynn refuses: out of range, not finite, or not the kind of value needed.
 
-    A :class:`ValueError`, so ``except ValueError`` catches every argument mynn refuses.
+    A :class:`~mynn.errors.UsageError` (so a :class:`~mynn.MynnError` and a :class:`ValueError`):
+    ``except ValueError`` catches every argument mynn refuses, and the CLI prints it as one line.
     """
 
 

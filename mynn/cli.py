@@ -1,11 +1,15 @@
 """The command line: ``python -m mynn train``, ``evaluate``, ``predict``, ``download`` and ``gan``.
 
-Errors are reported as one line on stderr (exit status 1), not a traceback.
+A problem mynn found and explained (a :class:`~mynn.errors.MynnError`) or a clear problem
+with a file (no such file, no permission, a folder where a file belongs, a full disk) is
+reported as one line on stderr, exit status 1. Anything else is a bug: its traceback is
+shown. ``--debug`` (before or after the command) shows the traceback of every error.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shlex
 import sys
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from mynn import __version__, datasets
+from mynn.errors import MynnError, UsageError, require
 from mynn.gan.recipes import RECIPES  # torch-free: the GANs' names and defaults
 from mynn.network import NeuralNetwork, confusion_matrix
 from mynn.training import fit, predict_raw, score
@@ -26,10 +31,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="The runnable companion to Make Your Own Neural Network.",
     )
     parser.add_argument("--version", action="version", version=f"mynn {__version__}")
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback of any error (for reporting a bug)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback of any error"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     train = commands.add_parser(
         "train",
+        parents=[debug],
         help="train the book's 3-layer network and print its test accuracy",
         description="Train the book's network (784 inputs, sigmoid, per-sample gradient "
         "descent) on handwritten digits and report the accuracy on the test set.",
@@ -44,8 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         "pictures of clothes bundled with mynn; fashion-mnist: full Fashion-MNIST "
         "(run `download fashion-mnist` first)",
     )
-    train.add_argument("--hidden", type=int, default=200, help="hidden nodes")
-    train.add_argument("--lr", type=float, default=0.1, help="learning rate")
+    train.add_argument(
+        "--hidden", type=int, default=argparse.SUPPRESS, help="hidden nodes (default: 200)"
+    )
+    train.add_argument(
+        "--lr", type=float, default=argparse.SUPPRESS, help="learning rate (default: 0.1)"
+    )
     train.add_argument(
         "--epochs",
         type=int,
@@ -57,7 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=0, help="seed for the initial weights (0 or more)"
     )
     train.add_argument(
-        "--bias", action="store_true", help="add bias nodes (the book's network has none)"
+        "--bias",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="add bias nodes (the book's network has none)",
     )
     train.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     train.add_argument(
@@ -68,12 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
         "after each epoch, on Ctrl-C and at the end; continue it later with --resume FILE",
     )
     train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="let --save replace an existing file that is not this run's checkpoint",
+    )
+    train.add_argument(
         "--resume",
         metavar="FILE",
         default=None,
-        help="continue the run saved in FILE (its network and settings; --hidden, --lr, "
-        "--seed and --bias are not used), on the same --data; saves back into FILE "
-        "unless --save names another file",
+        help="continue the run saved in FILE with its network and settings (a --hidden, "
+        "--lr or --bias that disagrees with them is refused), on the same --data; saves "
+        "back into FILE unless --save names another file",
     )
     train.add_argument(
         "--checkpoint-every",
@@ -85,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "evaluate",
+        parents=[debug],
         help="load a saved network and print its test accuracy and confusion matrix",
         description="Load a network saved by `train --save` or network.save() (.npz or "
         ".h5), or the book's saved_wih.npy and saved_who.npy (give their folder), and "
@@ -107,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     download = commands.add_parser(
         "download",
+        parents=[debug],
         help="download full MNIST or Fashion-MNIST, verified against published checksums",
         description="Download a dataset's files, trying each mirror in turn and checking "
         "every file against its published MD5 checksum.",
@@ -131,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     predict = commands.add_parser(
         "predict",
+        parents=[debug],
         help="read images of handwritten digits and print the network's answer for each",
         description="Prepare each picture as MNIST digits were made (invert dark-on-light, "
         "remove the paper, crop, scale to 20 px, centre by mass) and print the digit the "
@@ -139,7 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     predict.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, ... files")
     predict.add_argument(
-        "--weights", default=None, metavar="FILE", help="a network saved by mynn.save"
+        "--weights",
+        default=None,
+        metavar="FILE",
+        help="a network saved by mynn.save (.npz or .h5), or a folder holding the book's "
+        "saved_wih.npy and saved_who.npy",
     )
     predict.add_argument(
         "--naive",
@@ -149,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     gan = commands.add_parser(
         "gan",
+        parents=[debug],
         help="train a GAN on handwritten digits, save samples and measure their quality",
         description="Train a GAN from Make Your First GAN With PyTorch on the bundled "
         "digits (CUDA when present, else the CPU), save a grid of samples and score 1,000 "
@@ -178,31 +214,50 @@ def build_parser() -> argparse.ArgumentParser:
         default="mnist-sample",
         help="mnist-sample: the 4,000 bundled training digits; mnist: full MNIST (download first); default: mnist-sample",
     )
-    gan.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
+    gan.add_argument(
+        "--device", default=None, help="cpu, cuda or cuda:N (default: cuda when present)"
+    )
     gan.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
 def train_command(args: argparse.Namespace) -> int:
     if args.seed < 0:
-        raise ValueError(f"--seed must be a whole number 0 or more, got {args.seed}")
+        raise UsageError(f"--seed must be a whole number 0 or more, got {args.seed}")
     if args.checkpoint_every is not None and args.save is None and args.resume is None:
-        raise ValueError("--checkpoint-every needs --save FILE (or --resume FILE), where to save")
+        raise UsageError("--checkpoint-every needs --save FILE (or --resume FILE), where to save")
+    save = args.save if args.save is not None else args.resume
+    if save is not None:
+        _check_save_target(save, resume=args.resume, overwrite=args.overwrite)
     state = None
     if args.resume is not None:
         from mynn.storage import load_checkpoint
 
         network, state = load_checkpoint(args.resume)
         if state is None:
-            raise ValueError(
+            raise UsageError(
                 f"{args.resume}: a saved network without a training state; --resume continues "
                 "a run saved by train --save"
             )
+        _check_resume_settings(args, network)
     (train_images, train_labels), (test_images, test_labels) = datasets.load_train_test(args.data)
     epochs = getattr(args, "epochs", state.epochs if state is not None else 5)
-    save = args.save if args.save is not None else args.resume
     if state is None:
-        network = NeuralNetwork(784, args.hidden, 10, args.lr, seed=args.seed, bias=args.bias)
+        network = NeuralNetwork(
+            784,
+            getattr(args, "hidden", 200),
+            10,
+            getattr(args, "lr", 0.1),
+            seed=args.seed,
+            bias=getattr(args, "bias", False),
+        )
+    elif (network.inodes, network.onodes) != (train_images.shape[1], 10):
+        raise UsageError(
+            f"{args.resume}: the checkpoint's {network.inodes}-{network.hnodes}-"
+            f"{network.onodes} network doesn't fit {args.data}, whose images have "
+            f"{train_images.shape[1]} pixels in 10 classes (it needs {train_images.shape[1]} "
+            "inputs and 10 outputs); resume it on the data it was trained on"
+        )
     print(
         f"{network} on {args.data}: {len(train_images)} training images, {len(test_images)} test images"
     )
@@ -236,20 +291,65 @@ def train_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate_command(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _check_save_target(save: str, resume: str | None, overwrite: bool) -> None:
+    """Refuse, before any work, a --save file that can't be written or belongs to another run."""
+    from mynn.storage import HDF5_SUFFIXES, NPZ_SUFFIXES, check_output_path
 
+    target = check_output_path(save, NPZ_SUFFIXES + HDF5_SUFFIXES)
+    if not target.exists() and not target.is_symlink():
+        return
+    if resume is not None and os.path.realpath(save) == os.path.realpath(resume):
+        return  # this run's own checkpoint
+    if overwrite:
+        return
+    raise UsageError(
+        f"{save}: already exists and is not this run's checkpoint; it would be replaced after "
+        f"the first epoch. To continue the run saved there: python -m mynn train --resume "
+        f"{shlex.quote(save)}; to replace it: add --overwrite; or --save another file"
+    )
+
+
+def _check_resume_settings(args: argparse.Namespace, network: NeuralNetwork) -> None:
+    """A --hidden, --lr or --bias given with --resume must agree with the checkpoint."""
+    given = {
+        "--hidden": (getattr(args, "hidden", None), network.hnodes),
+        "--lr": (getattr(args, "lr", None), network.lr),
+        "--bias": (getattr(args, "bias", None), network.bias),
+    }
+    for option, (asked, saved) in given.items():
+        if asked is not None and asked != saved:
+            shown = "" if option == "--bias" else f" {asked:g}"
+            saved_text = {"--hidden": f"{saved} hidden nodes", "--lr": f"learning rate {saved:g}",
+                          "--bias": "no biases"}[option]  # fmt: skip
+            raise UsageError(
+                f"{option}{shown} disagrees with {args.resume}, whose network has "
+                f"{saved_text}; --resume continues the saved network as it is: leave "
+                f"{option} out, or start a new run with --save ANOTHER_FILE"
+            )
+
+
+def _load_network(weights: str) -> NeuralNetwork:
+    """A network file, or a folder holding the book's saved_wih.npy and saved_who.npy."""
     from mynn import storage
 
+    path = Path(weights)
+    if path.is_dir():
+        wih, who = (path / name for name in storage.BOOK_FILES)
+        if not (wih.exists() or who.exists()):
+            raise UsageError(
+                f"{weights}: a folder without the book's {' and '.join(storage.BOOK_FILES)}; "
+                "give a network file (.npz, .h5) or the folder holding those two files"
+            )
+        # The book's files hold no learning rate; using the network doesn't need one.
+        return storage.load_book_weights(wih, who, learning_rate=0.1)
+    return storage.load(path)
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
     weights = Path(args.weights)
-    if weights.is_dir():
-        wih, who = (weights / name for name in storage.BOOK_FILES)
-        # The book's files hold no learning rate; scoring doesn't use one.
-        network = storage.load_book_weights(wih, who, learning_rate=0.1)
-    else:
-        network = storage.load(weights)
+    network = _load_network(args.weights)
     if (network.inodes, network.onodes) != (784, 10):
-        raise ValueError(
+        raise UsageError(
             f"{weights}: holds a {network.inodes}-{network.hnodes}-{network.onodes} network; "
             "evaluate scores 28 x 28 images in 10 classes, which needs 784 inputs and 10 outputs"
         )
@@ -291,11 +391,9 @@ def predict_command(args: argparse.Namespace) -> int:
     from mynn import images
 
     if args.weights is not None:
-        from mynn.storage import load
-
-        network = load(args.weights)
+        network = _load_network(args.weights)
         if (network.inodes, network.onodes) != (784, 10):
-            raise ValueError(
+            raise UsageError(
                 f"{args.weights} holds a network with {network.inodes} inputs and "
                 f"{network.onodes} outputs; reading digits needs 784 inputs and 10 outputs"
             )
@@ -313,27 +411,49 @@ def predict_command(args: argparse.Namespace) -> int:
     for path in args.images:
         try:
             inputs = prepare(path)
-        except (ValueError, OSError) as error:
+        except Exception as error:
+            if getattr(args, "debug", False) or not is_user_error(error):
+                raise
             failed += 1
-            message = str(error).replace("\n", " | ")
-            where = "" if message.startswith(str(path)) else f"{path}: "
+            message = describe(error)
+            where = "" if message.startswith(_one_line(str(path))) else f"{_one_line(path)}: "
             _report(f"{where}error: {message}")
             continue
         outputs = network.query(inputs)
         first, second = np.argsort(outputs)[::-1][:2]
         print(
-            f"{path}: {first} (output {outputs[first]:.2f}; next {second} at {outputs[second]:.2f})"
+            f"{_one_line(path)}: {first} (output {outputs[first]:.2f}; next {second} at "
+            f"{outputs[second]:.2f})"
         )
     return 1 if failed else 0
 
 
 def _check_writable(path: str, suffix: str) -> Path:
-    target = Path(path)
-    if target.suffix.lower() != suffix:
-        raise ValueError(f"{path}: the file name must end in {suffix}")
-    if not target.parent.is_dir():
-        raise ValueError(f"{path}: the folder {target.parent} does not exist; create it first")
-    return target
+    from mynn.storage import check_output_path
+
+    return check_output_path(path, (suffix,))
+
+
+def _check_device(name: str | None):
+    """The torch device for --device, checked before any work; one line listing the choices."""
+    import torch
+
+    from mynn.gan.training import pick_device
+
+    available = ["cpu"] + [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        available.append("mps")
+    choices = ", ".join(available) + (" (cuda = cuda:0)" if len(available) > 1 else "")
+    if name is None:
+        return pick_device(None)
+    try:
+        device = torch.device(name)
+    except (RuntimeError, ValueError):
+        raise UsageError(f"--device {name!r} is not a device; available here: {choices}") from None
+    wanted = str(device) if device.index is not None or device.type != "cuda" else "cuda:0"
+    if wanted not in available:
+        raise UsageError(f"--device {name!r} is not available here; available: {choices}")
+    return device
 
 
 def gan_command(args: argparse.Namespace) -> int:
@@ -342,25 +462,27 @@ def gan_command(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise ValueError(
-            "the GANs need PyTorch, which is not installed: pip install 'mynn[torch]' (on a "
-            "Linux machine without a GPU, first the smaller CPU build: pip install torch "
-            "--index-url https://download.pytorch.org/whl/cpu)"
-        ) from None
+    require(
+        "torch",
+        extra="torch",
+        purpose="the GANs",
+        alternative="on a Linux machine without a GPU first the smaller CPU build: pip "
+        "install torch --index-url https://download.pytorch.org/whl/cpu",
+    )
     from mynn.gan.quality import reference_quality, score_digits
     from mynn.gan.recipes import get_recipe
-    from mynn.gan.training import pick_device
     from mynn.plots.gan import sample_grid
 
     recipe = get_recipe(args.model)
     if args.epochs is not None and args.epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {args.epochs}")
+        raise UsageError(f"epochs must be at least 1, got {args.epochs}")
+    if not 0 <= args.seed < 2**63:
+        raise UsageError(f"--seed must be a whole number from 0 to 2**63 - 1, got {args.seed}")
     out = _check_writable(args.out, ".png")
     samples = _check_writable(args.samples, ".npy") if args.samples else None
-    device = pick_device(args.device)
+    if samples is not None and samples.resolve() == out.resolve():
+        raise UsageError(f"--samples and --out both name {out}; give two different files")
+    device = _check_device(args.device)
     images, labels = datasets.load_mnist(
         "train", "sample" if args.data == "mnist-sample" else "full"
     )
@@ -429,13 +551,56 @@ def main(argv: list[str] | None = None) -> int:
         # quietly, and keep Python from complaining when it flushes stdout at exit.
         _silence_stdout()
         return 1
-    except (ValueError, datasets.DatasetError, OSError) as error:
-        message = str(error).replace("\n", " | ")
-        _report(f"error: {message}")
-        return 1
     except KeyboardInterrupt as interrupt:
         _report(str(interrupt) if interrupt.args else "interrupted: nothing was saved")
         return 130
+    except Exception as error:
+        if getattr(args, "debug", False) or not is_user_error(error):
+            raise  # a bug (or --debug): the traceback says where
+        _report(f"error: {describe(error)}")
+        return 1
+
+
+#: Operating-system errors that are about the user's files, not about mynn's code.
+_USER_ERRNOS = {
+    errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENOTDIR, errno.EEXIST,
+    errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.ENAMETOOLONG, errno.ELOOP, errno.EFBIG,
+    errno.ENXIO, errno.EIO,
+}  # fmt: skip
+
+
+def is_user_error(error: BaseException) -> bool:
+    """True for errors the command line reports in one line: mynn's own and clear OS errors."""
+    if isinstance(error, MynnError):
+        return True
+    clear_kinds = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError,
+                   FileExistsError)  # fmt: skip
+    return isinstance(error, clear_kinds) or (
+        isinstance(error, OSError) and error.errno in _USER_ERRNOS
+    )
+
+
+def describe(error: BaseException) -> str:
+    """The error's message on one line; control characters (a newline in a path) shown escaped."""
+    if isinstance(error, OSError) and not isinstance(error, MynnError) and error.strerror:
+        where = f"{error.filename}: " if error.filename is not None else ""
+        hint = {
+            errno.ENOSPC: "; free some space or choose another disk",
+            errno.EDQUOT: "; free some space or choose another disk",
+            errno.EACCES: "; choose a place you may write to",
+            errno.EROFS: "; choose a place you may write to",
+        }.get(error.errno, "")
+        message = f"{where}{error.strerror}{hint}"
+    else:
+        message = str(error)
+    return _one_line(message)
+
+
+def _one_line(text: str) -> str:
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 def _report(message: str) -> None:

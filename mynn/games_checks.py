@@ -22,9 +22,10 @@ from numpy.typing import ArrayLike
 
 from mynn import games
 from mynn.checks import check_number, check_positive_number
+from mynn.errors import MynnError
 
 
-class ClaimFailed(AssertionError):
+class ClaimFailed(MynnError, AssertionError):
     """A claim of notebook 11 did not hold for the numbers given; the message has them."""
 
 

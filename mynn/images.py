@@ -15,7 +15,10 @@ translation gives.
 :func:`prepare_digit` repeats those steps on any picture of one dark digit on light paper
 (or light on dark):
 
-1. grey scale 0..255 (:func:`load_image` / :func:`to_grey`; transparent areas are paper);
+1. grey scale 0..255 (:func:`load_image` / :func:`to_grey`; transparent areas are paper),
+   with a margin of paper added when the ink touches the picture's edges, as in a tightly
+   cropped digit (:func:`pad_with_paper`; the paper's level is the commonest level on the
+   paper's side of Otsu's threshold, :func:`paper_level`);
 2. invert if the paper is light, so that ink is bright and paper dark (:func:`to_ink`);
 3. remove the paper's level, even when it is uneven: the paper is estimated by a grey-scale
    opening (a minimum then a maximum filter, wider than any pen stroke) and subtracted
@@ -48,6 +51,7 @@ from numpy.typing import ArrayLike
 from scipy import ndimage
 
 from mynn.datasets import BUNDLED_DATA_DIR
+from mynn.errors import MynnError
 from mynn.network import scale_inputs
 
 #: The sample images made by ``scripts/make_my_own_images.py``.
@@ -78,7 +82,11 @@ _IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".w
 _LABEL_IN_NAME = re.compile(r"my_own_(\d)(?![0-9])")
 
 
-class BlankImageError(ValueError):
+class ImageError(MynnError, ValueError):
+    """A picture mynn can't make into a digit: not an image, damaged, too small, ..."""
+
+
+class BlankImageError(ImageError):
     """The picture holds no ink the network could read: no guess is made."""
 
 
@@ -101,6 +109,8 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     ValueError
         The file is not an image imageio can read, is damaged, or has too many pixels.
     """
+    import warnings
+
     import imageio.v3 as iio
     from PIL import Image
 
@@ -109,27 +119,69 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
         raise FileNotFoundError(f"{path}: no such file")
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder, not an image file")
+    if not path.is_file():
+        raise ImageError(
+            f"{path}: not a regular file (a named pipe, a socket or a device); give an image file"
+        )
     try:
-        pixels = iio.imread(path, plugin="pillow", index=0, rotate=True)
-    except Image.DecompressionBombError as error:
-        raise ValueError(
-            f"{path}: too many pixels to read safely ({error}); shrink or crop the picture first"
-        ) from None
-    except (OSError, SyntaxError, ValueError) as error:
+        with warnings.catch_warnings():
+            # Pillow only warns about a picture a little over its limit: refuse it as well.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with iio.imopen(path, "r", plugin="pillow") as reader:
+                mode = reader.metadata(index=0, exclude_applied=False).get("mode")
+                # CMYK (print) and the other colour spaces become RGB by Pillow's conversion;
+                # read as they are, K would be taken for alpha and a photo turn white.
+                convert = {"mode": "RGB"} if mode in _CONVERT_TO_RGB else {}
+                pixels = reader.read(index=0, rotate=True, **convert)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise _too_many_pixels(path, error) from None
+    except (OSError, SyntaxError, ValueError, RuntimeError) as error:
         if isinstance(error, (FileNotFoundError, PermissionError)):
             raise
-        if isinstance(error.__cause__ or error.__context__, Image.DecompressionBombError):
-            raise ValueError(
-                f"{path}: too many pixels to read safely ({error.__cause__ or error.__context__}"
-                "); shrink or crop the picture first"
-            ) from None
-        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        if not detail or "can not handle" in detail:
+        causes = _causes(error)
+        for cause in causes:
+            if isinstance(cause, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+                raise _too_many_pixels(path, cause) from None
+            if "decompressed data too large" in str(cause).lower():
+                raise ImageError(
+                    f"{path}: holds a compressed text chunk that unpacks to too much data (a "
+                    "decompression bomb), refused; re-save the picture without its metadata"
+                ) from None
+        detail = ""
+        for cause in causes:
+            text = str(cause).strip()
+            if text and "unknown error occurred" not in text:
+                detail = text.splitlines()[0]
+                break
+        if not detail or "can not handle" in detail or "cannot identify" in detail:
             detail = "not a known image format, or damaged"
-        raise ValueError(
+        raise ImageError(
             f"{path} is not an image file that can be read ({detail}); save it as PNG or JPEG"
         ) from None
     return to_grey(pixels, name=str(path))
+
+
+#: Pillow modes read through a conversion to RGB.
+_CONVERT_TO_RGB = {"CMYK", "YCbCr", "LAB", "HSV"}
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and the errors behind it (imageio wraps Pillow's)."""
+    chain = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
+
+
+def _too_many_pixels(path: Path, error: BaseException) -> ImageError:
+    from PIL import Image
+
+    limit = (Image.MAX_IMAGE_PIXELS or 0) / 1e6
+    return ImageError(
+        f"{path}: too many pixels to read safely ({str(error).split('.')[0]}); a digit needs "
+        f"far fewer: shrink or crop the picture below {limit:.0f} megapixels first"
+    )
 
 
 def to_grey(pixels: ArrayLike, name: str = "image") -> np.ndarray:
@@ -148,18 +200,18 @@ def to_grey(pixels: ArrayLike, name: str = "image") -> np.ndarray:
         or np.issubdtype(kind, np.integer)
         or np.issubdtype(kind, np.floating)
     ):
-        raise ValueError(f"{name}: pixels must be real numbers, got dtype {array.dtype}")
+        raise ImageError(f"{name}: pixels must be real numbers, got dtype {array.dtype}")
     if array.ndim == 3 and array.shape[2] in (1, 2, 3, 4):
         channels = array.shape[2]
     elif array.ndim == 2:
         channels = 0
     else:
-        raise ValueError(
+        raise ImageError(
             f"{name}: expected an image of shape (H, W), (H, W, 3) or (H, W, 4); got shape "
             f"{array.shape}"
         )
     if np.issubdtype(kind, np.floating) and array.size and not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity")
+        raise ImageError(f"{name} contains NaN or infinity")
     scale = 255.0 / _full_scale(array, name)
     if channels == 0:
         return array.astype(np.float64) * scale
@@ -187,13 +239,13 @@ def _full_scale(array: np.ndarray, name: str) -> float:
         return 255.0
     low, high = float(array.min()), float(array.max())
     if low < 0:
-        raise ValueError(f"{name}: pixel values must not be negative (got {low:g})")
+        raise ImageError(f"{name}: pixel values must not be negative (got {low:g})")
     if np.issubdtype(array.dtype, np.floating):
         if high <= 1.0:
             return 1.0
         if high <= 255.0:
             return 255.0
-        raise ValueError(f"{name}: float pixels must be 0..1 or 0..255, got values up to {high:g}")
+        raise ImageError(f"{name}: float pixels must be 0..1 or 0..255, got values up to {high:g}")
     if array.dtype == np.uint8:
         return 255.0
     if array.dtype == np.uint16:
@@ -201,16 +253,73 @@ def _full_scale(array: np.ndarray, name: str) -> float:
     for full in (255.0, 65535.0, 2.0**32 - 1):  # int32 etc.: Pillow's "I" mode, e.g.
         if high <= full:
             return full
-    raise ValueError(f"{name}: integer pixels up to {high:g} are not an image scale")
+    raise ImageError(f"{name}: integer pixels up to {high:g} are not an image scale")
 
 
 def _as_grey(image: str | os.PathLike | ArrayLike) -> np.ndarray:
     if isinstance(image, (str, os.PathLike)):
         return load_image(image)
+    if image is None or not isinstance(image, (np.ndarray, list, tuple)) and not hasattr(
+        image, "__array__"
+    ):
+        raise ImageError(
+            f"expected a picture: an image file's path or an array of pixels; got "
+            f"{type(image).__name__}"
+        )
     return to_grey(image)
 
 
 # --------------------------------------------------------------------------- the steps
+
+
+def paper_level(grey: np.ndarray) -> tuple[float, float, bool]:
+    """``(paper, ink, flat)``: the typical grey levels of the paper and of the ink.
+
+    Otsu's threshold splits the pixels into a darker and a lighter group. The paper is the
+    group most of the picture's border belongs to (its median side of the threshold), which
+    stays right when the ink touches the edges at a few places, and its level is that
+    group's mode (the peak of its histogram), not its mean or the border's: in a tightly
+    cropped digit the ink may cover half the picture or more, but the paper is still the
+    commonest level on its side. The ink level is the other group's median. ``flat`` says
+    whether the paper has one clear level (its histogram's peak, of 32 bins, holds at
+    least 2.5 times the average bin; a gradient's is close to 1): False for a shaded page or a gradient.
+    """
+    grey = np.asarray(grey, dtype=np.float64)
+    threshold = otsu_threshold(grey)
+    dark, light = grey[grey < threshold], grey[grey >= threshold]
+    if not dark.size or not light.size:
+        level = float(np.median(grey))
+        return level, level, False
+    border = np.concatenate([grey[0], grey[-1], grey[1:-1, 0], grey[1:-1, -1]])
+    paper, ink = (light, dark) if np.median(border) >= threshold else (dark, light)
+    counts, edges = np.histogram(paper, bins=32)
+    peak = int(np.argmax(counts))
+    flat = bool(counts[peak] >= 2.5 * counts.mean())
+    return float((edges[peak] + edges[peak + 1]) / 2), float(np.median(ink)), flat
+
+
+def pad_with_paper(grey: np.ndarray) -> np.ndarray:
+    """Add a margin of paper around a picture whose ink touches its edges (a tight crop).
+
+    Each step after this one expects a digit with paper around it: the paper's level is
+    estimated from the picture's commonest levels and the ink must not touch the border.
+    A reader who crops close to the digit, a scanned digit box or a small drawing break
+    that, and a quarter of tightly cropped MNIST digits were once refused as blank. When
+    the paper has one clear level, the border holds pixels nearer the ink's level than the
+    paper's and the two differ clearly (by at least 2 x :data:`MIN_CONTRAST`), or the picture is narrower than
+    :data:`MIN_SIDE`, a margin of a quarter of the longer side (at least :data:`MIN_SIDE`)
+    at the paper's level (:func:`paper_level`) is added on every side. Other pictures are
+    returned unchanged.
+    """
+    grey = np.asarray(grey, dtype=np.float64)
+    paper, ink, flat = paper_level(grey)
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    clear = flat and abs(ink - paper) >= 2 * MIN_CONTRAST
+    touching = clear and bool(np.any(np.abs(border - paper) > np.abs(ink - paper) / 2))
+    if not touching and min(grey.shape) >= MIN_SIDE:
+        return grey
+    margin = max(MIN_SIDE, -(-max(grey.shape) // 4))
+    return np.pad(grey, margin, mode="constant", constant_values=paper)
 
 
 def to_ink(grey: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -368,7 +477,7 @@ def centre_by_mass(digit: np.ndarray, side: int = SIDE, centre: float = CENTRE) 
 class DigitSteps:
     """Every intermediate picture of :func:`prepare_digit` (arrays are 0..255 floats)."""
 
-    grey: np.ndarray  #: the picture as grey scale (reduced to WORKING_SIDE if larger)
+    grey: np.ndarray  #: the picture as grey scale (with a paper margin if the ink touched its edges; reduced to WORKING_SIDE if larger)
     inverted: bool  #: whether the picture was dark on light and so was inverted
     ink: np.ndarray  #: ink bright, paper dark
     paper: np.ndarray  #: the estimated paper level
@@ -412,11 +521,45 @@ def prepare_digit(
         ``image`` names a file that does not exist.
     """
     grey = _as_grey(image)
-    if min(grey.shape) < MIN_SIDE:
-        raise ValueError(
+    if max(grey.shape) < MIN_SIDE or min(grey.shape) < 1:
+        raise ImageError(
             f"the picture is {grey.shape[1]} x {grey.shape[0]} pixels; a digit needs at least "
-            f"{MIN_SIDE} x {MIN_SIDE} (MNIST's are 28 x 28)"
+            f"{MIN_SIDE} x {MIN_SIDE} (MNIST's are 28 x 28; a tightly cropped one at least "
+            f"{MIN_SIDE} pixels on its longer side)"
         )
+    if min(grey.shape) >= MIN_SIDE:
+        try:
+            found = _digit_steps(grey)
+        except (BlankImageError, _TooSmall) as error:
+            found = error
+    else:
+        found = _TooSmall("narrower than MIN_SIDE")
+    if isinstance(found, Exception) or _touches_edge(found.box, found.grey.shape):
+        # Ink at the edges (a tight crop) or none found: try again with a paper margin.
+        padded = pad_with_paper(grey)
+        if padded.shape != grey.shape:
+            found = _digit_steps(padded)
+    if isinstance(found, _TooSmall):
+        raise ImageError(
+            f"the picture is {grey.shape[1]} x {grey.shape[0]} pixels; a digit needs at least "
+            f"{MIN_SIDE} x {MIN_SIDE} (MNIST's are 28 x 28), or a clear digit touching its edges"
+        ) from None
+    if isinstance(found, Exception):
+        raise found
+    return found if steps else found.inputs
+
+
+class _TooSmall(ImageError):
+    """The first attempt's picture was too small (retried with a paper margin)."""
+
+
+def _touches_edge(box: tuple[int, int, int, int], shape: tuple[int, int]) -> bool:
+    top, bottom, left, right = box
+    return top == 0 or left == 0 or bottom == shape[0] or right == shape[1]
+
+
+def _digit_steps(grey: np.ndarray) -> DigitSteps:
+    """Steps 2..7 of :func:`prepare_digit` on a grey picture."""
     longest = max(grey.shape)
     if longest > WORKING_SIDE:
         factor = WORKING_SIDE / longest
@@ -430,7 +573,7 @@ def prepare_digit(
     mask, threshold = find_ink(foreground)
     top, bottom, left, right = ink_box(mask)
     if max(bottom - top, right - left) < MIN_INK_SIDE:
-        raise ValueError(
+        raise ImageError(
             f"the ink covers only {right - left} x {bottom - top} pixels of a "
             f"{grey.shape[1]} x {grey.shape[0]} picture: too small to read. Crop the picture "
             "closer to the digit or photograph it larger"
@@ -442,8 +585,6 @@ def prepare_digit(
     scaled = fit_box(cropped)
     centred = centre_by_mass(scaled)
     inputs = scale_inputs(np.clip(centred, 0.0, 255.0).ravel())
-    if not steps:
-        return inputs
     return DigitSteps(
         grey=grey,
         inverted=inverted,
@@ -469,7 +610,14 @@ def naive_digit(image: str | os.PathLike | ArrayLike) -> np.ndarray:
     """
     grey = _as_grey(image)
     if min(grey.shape) < 1:
-        raise ValueError(f"the picture is empty (shape {grey.shape})")
+        raise ImageError(f"the picture is empty (shape {grey.shape})")
+    contrast = float(grey.max() - grey.min())
+    if contrast < MIN_CONTRAST:
+        raise BlankImageError(
+            f"no ink found: the picture's darkest and lightest pixels differ by {contrast:.0f} "
+            f"grey levels (of 255); at least {MIN_CONTRAST:.0f} needed. Is the digit in the "
+            "picture, and dark enough?"
+        )
     small = np.clip(resize(grey, SIDE, SIDE), 0.0, 255.0)
     return scale_inputs((255.0 - small).ravel())
 
@@ -484,7 +632,7 @@ def label_from_name(path: str | os.PathLike) -> int:
     """
     match = _LABEL_IN_NAME.search(Path(path).name)
     if match is None:
-        raise ValueError(
+        raise ImageError(
             f"{Path(path).name}: no label in the name; name the file like the book's "
             "2828_my_own_3.png (the digit after 'my_own_')"
         )
@@ -509,7 +657,7 @@ def load_my_own_images(
         if path.suffix.lower() in _IMAGE_SUFFIXES and _LABEL_IN_NAME.search(path.name)
     )
     if not paths:
-        raise ValueError(
+        raise ImageError(
             f"no labelled images matching {pattern!r} in {folder}; name them like the book's "
             "2828_my_own_3.png"
         )
@@ -517,6 +665,21 @@ def load_my_own_images(
 
 
 # --------------------------------------------------------------------------- test pictures
+
+
+def tight_crop(digit: ArrayLike) -> np.ndarray:
+    """A 28 x 28 white-on-black MNIST digit cropped to its ink and drawn dark on white.
+
+    What a reader who crops close to the digit gives :func:`prepare_digit`: the bounding
+    box of the non-zero pixels, inverted (``255 - pixels``), as float 0..255. The ink
+    touches all four edges.
+    """
+    digit = np.asarray(digit, dtype=np.float64).reshape(SIDE, SIDE)
+    rows, columns = np.flatnonzero(digit.any(axis=1)), np.flatnonzero(digit.any(axis=0))
+    if not rows.size:
+        raise ImageError("the digit has no ink to crop to")
+    return 255.0 - digit[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+
 
 
 def photograph(

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from mynn.checks import check_finite_array, check_whole_number, random_generator
+from mynn.errors import UsageError
 from mynn.memory import require_memory
 
 
@@ -56,7 +58,7 @@ def scale_inputs(pixels: ArrayLike) -> np.ndarray:
     """
     pixels = np.asarray(pixels, dtype=np.float64)
     if pixels.size and (np.nanmin(pixels) < 0 or np.nanmax(pixels) > 255):
-        raise ValueError(
+        raise UsageError(
             "scale_inputs expects raw pixel values in 0..255; got values from "
             f"{np.nanmin(pixels):g} to {np.nanmax(pixels):g}. Pass the unscaled image."
         )
@@ -90,9 +92,9 @@ def accuracy(labels: ArrayLike, predicted: ArrayLike) -> float:
     """
     labels, predicted = np.asarray(labels), np.asarray(predicted)
     if predicted.shape != labels.shape:
-        raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
+        raise UsageError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
     if labels.size == 0:
-        raise ValueError("accuracy of an empty set is undefined")
+        raise UsageError("accuracy of an empty set is undefined")
     return float(np.mean(predicted == labels))
 
 
@@ -108,7 +110,7 @@ def confusion_matrix(labels: ArrayLike, predicted: ArrayLike, n_classes: int = 1
     """
     labels, predicted = np.asarray(labels), np.asarray(predicted)
     if predicted.shape != labels.shape:
-        raise ValueError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
+        raise UsageError(f"predicted has shape {predicted.shape} but labels {labels.shape}")
     check_labels(labels, n_classes, "labels")
     check_labels(predicted, n_classes, "predicted")
     matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
@@ -147,12 +149,15 @@ class NeuralNetwork:
     lr : float
         The learning rate.
 
-    Only these attributes can be set: setting any other name (say the book's
+    ``inodes``, ``hnodes``, ``onodes`` and ``bias`` are read-only once the network is
+    built. Only ``lr`` and the weights can be set: setting any other name (say the book's
     ``activation_function``) raises an error rather than being silently ignored, and
     weights set from outside are checked for shape and finite values.
     """
 
     _SETTABLE = frozenset({"inodes", "hnodes", "onodes", "lr", "bias", "wih", "who", "bh", "bo"})
+    #: Set once, in ``__init__``: read-only afterwards.
+    _FIXED = frozenset({"inodes", "hnodes", "onodes", "bias"})
 
     def __init__(
         self,
@@ -170,7 +175,7 @@ class NeuralNetwork:
         ):
             check_whole_number(name, value)
         if not isinstance(bias, (bool, np.bool_)):
-            raise ValueError(f"bias must be True or False, got {bias!r}")
+            raise UsageError(f"bias must be True or False, got {bias!r}")
         self.lr = learning_rate
         self.inodes, self.hnodes, self.onodes = (
             int(input_nodes),
@@ -185,7 +190,7 @@ class NeuralNetwork:
             self.who = rng.normal(0.0, self.hnodes**-0.5, (self.onodes, self.hnodes))
         except MemoryError:
             n_weights = self.hnodes * (self.inodes + self.onodes)
-            raise ValueError(
+            raise UsageError(
                 f"not enough free memory for {n_weights:,} weights "
                 f"({8 * n_weights / 2**30:,.1f} GiB); use fewer nodes"
             ) from None
@@ -212,6 +217,12 @@ class NeuralNetwork:
                 f"NeuralNetwork has no setting {name!r}; it has only "
                 f"{', '.join(sorted(self._SETTABLE))}.{hint}"
             )
+        if name in self._FIXED and name in self.__dict__:
+            raise AttributeError(
+                f"NeuralNetwork.{name} is fixed when the network is built (the weights' shapes "
+                f"depend on it): build a new network, e.g. NeuralNetwork(input_nodes, "
+                "hidden_nodes, output_nodes, learning_rate, bias=...)"
+            )
         if name == "lr":
             value = check_learning_rate(value)
         elif name in ("wih", "who", "bh", "bo") and value is not self.__dict__.get(name):
@@ -229,10 +240,10 @@ class NeuralNetwork:
             "bo": (self.onodes,),
         }[name]
         if name in ("bh", "bo") and not self.bias:
-            raise ValueError(f"this network has no biases (bias=False); can't set {name}")
+            raise UsageError(f"this network has no biases (bias=False); can't set {name}")
         array = _as_finite_float(value, name)
         if array.shape != expected:
-            raise ValueError(
+            raise UsageError(
                 f"{name} must have shape {expected} for {self!r}; got shape {array.shape}. "
                 "Were these weights saved from a network with other node counts?"
             )
@@ -299,7 +310,7 @@ class NeuralNetwork:
             targets = make_targets(targets, self.onodes)
         t = self._check_targets(targets, n_samples=None)
         if np.any((t <= 0) | (t >= 1)):
-            raise ValueError("backquery targets must lie strictly between 0 and 1 (e.g. 0.01/0.99)")
+            raise UsageError("backquery targets must lie strictly between 0 and 1 (e.g. 0.01/0.99)")
         output_inputs = logit(t) - (self.bo if self.bias else 0.0)
         hidden = _rescale_open_unit(self.who.T @ output_inputs)
         hidden_inputs = logit(hidden) - (self.bh if self.bias else 0.0)
@@ -481,13 +492,13 @@ class NeuralNetwork:
         x = _as_finite_float(inputs, "inputs")
         if x.ndim == 1 and not force_batch:
             if x.shape[0] != self.inodes:
-                raise ValueError(
+                raise UsageError(
                     f"inputs has {x.shape[0]} values but the network has {self.inodes} input nodes"
                 )
             return x
         if x.ndim == 2 and (allow_batch or force_batch):
             if x.shape[1] != self.inodes:
-                raise ValueError(
+                raise UsageError(
                     f"inputs has {x.shape[1]} values per row but the network has {self.inodes} "
                     "input nodes (one sample per row)"
                 )
@@ -497,13 +508,13 @@ class NeuralNetwork:
         )
         if force_batch:
             expected = "a 2-D array, one sample per row"
-        raise ValueError(f"inputs must be {expected}; got shape {x.shape}")
+        raise UsageError(f"inputs must be {expected}; got shape {x.shape}")
 
     def _check_targets(self, targets: ArrayLike, n_samples: int | None) -> np.ndarray:
         t = _as_finite_float(targets, "targets")
         expected = (self.onodes,) if n_samples is None else (n_samples, self.onodes)
         if t.shape != expected:
-            raise ValueError(
+            raise UsageError(
                 f"targets must have shape {expected} (one value per output node"
                 f"{'' if n_samples is None else ', one row per sample'}); got shape {t.shape}"
             )
@@ -527,30 +538,30 @@ def _one_blas_thread():
 
 def check_learning_rate(learning_rate: float) -> float:
     if isinstance(learning_rate, bool):
-        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}")
+        raise UsageError(f"learning_rate must be a number, got {learning_rate!r}")
     try:
         lr = float(learning_rate)
     except OverflowError:
-        raise ValueError(
+        raise UsageError(
             f"learning_rate is too large to be a float ({str(learning_rate)[:20]}...); "
             "the book uses 0.1 to 0.3"
         ) from None
     except (TypeError, ValueError):
-        raise ValueError(f"learning_rate must be a number, got {learning_rate!r}") from None
+        raise UsageError(f"learning_rate must be a number, got {learning_rate!r}") from None
     if not np.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
+        raise UsageError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
     return lr
 
 
 def check_labels(labels: np.ndarray, n_classes: int, name: str) -> None:
     """Labels must be whole numbers 0..n_classes-1 (an integer array)."""
     if not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(
+        raise UsageError(
             f"{name} must be whole-number class labels (an integer array); got dtype "
             f"{labels.dtype}. Convert with .astype(int) if the values are whole numbers."
         )
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(
+        raise UsageError(
             f"{name} must lie in 0..{n_classes - 1} for {n_classes} classes; got values from "
             f"{labels.min()} to {labels.max()}"
         )

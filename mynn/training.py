@@ -14,6 +14,7 @@ import numpy as np
 
 from mynn.checks import check_whole_number
 from mynn.datasets import load_train_test
+from mynn.errors import MynnError, UsageError
 from mynn.network import (
     NeuralNetwork,
     accuracy,
@@ -25,8 +26,20 @@ from mynn.progress import progress_bar
 from mynn.storage.checkpoint import Checkpointing, interrupts_deferred
 
 
-class TrainingDiverged(ValueError):
+class TrainingDiverged(MynnError, ValueError):
     """The weights became NaN or infinite: the learning rate is far too large."""
+
+
+class TrainingSaturated(TrainingDiverged):
+    """Every output is pinned at 0 or 1: the sigmoids saturated and nothing more is learnt.
+
+    The update is proportional to ``output * (1 - output)``, which is 0 there: the weights
+    stay finite but stop moving (a learning rate far too large, e.g. 1e6).
+    """
+
+
+#: An output this close to 0 or 1 is pinned: its gradient output * (1 - output) is ~0.
+PINNED = 1e-6
 
 
 def fit(
@@ -53,7 +66,10 @@ def fit(
 
     Everything is checked before the first update. If the weights become NaN or infinite
     (a learning rate far too large), training stops with :class:`TrainingDiverged` and the
-    network keeps the last finite weights, those from the start of the failing chunk.
+    network keeps the last finite weights, those from the start of the failing chunk. If
+    after a chunk every output for every image of it is within :data:`PINNED` of 0 or 1
+    (the sigmoids saturated, so the update ``output * (1 - output)`` is zero and nothing
+    more can be learnt), training stops the same way with :class:`TrainingSaturated`.
 
     Checkpoints and resuming (see :mod:`mynn.storage.checkpoint`):
 
@@ -72,9 +88,9 @@ def fit(
       ``KeyboardInterrupt`` in it stops the run as Ctrl-C would.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
-        raise ValueError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
+        raise UsageError(f"epochs must be a whole number (1, 2, ...), got {epochs!r}")
     if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs!r}")
+        raise UsageError(f"epochs must be at least 1, got {epochs!r}")
     check_whole_number("chunk", chunk, unit="images")
     images, labels = _check_training_data(network, images, labels)
     run = Checkpointing(
@@ -89,10 +105,8 @@ def fit(
         for epoch, first, last in run.chunks():
             bar.set_description(f"epoch {epoch + 1}/{epochs}")
             before = _weights(network)
-            network.train_epoch(
-                scale_inputs(images[first:last]),
-                make_targets(labels[first:last], network.onodes),
-            )
+            inputs = scale_inputs(images[first:last])
+            network.train_epoch(inputs, make_targets(labels[first:last], network.onodes))
             if not network.weights_are_finite():
                 _restore(network, before)
                 raise TrainingDiverged(
@@ -100,6 +114,15 @@ def fit(
                     f"{last}: the weights became NaN or infinite with learning rate "
                     f"{network.lr:g}. The network keeps its last finite weights; try a "
                     "smaller learning rate (the book uses 0.1 to 0.3)."
+                )
+            if _saturated(network, inputs):
+                _restore(network, before)
+                raise TrainingSaturated(
+                    f"training stalled in epoch {epoch + 1} between images {first} and {last}: "
+                    f"with learning rate {network.lr:g} every output is pinned at 0 or 1 (the "
+                    "sigmoids saturated), so the weights no longer change and nothing is "
+                    "learnt. The network keeps the weights from before; try a smaller "
+                    "learning rate (the book uses 0.1 to 0.3)."
                 )
             bar.update(last - first)
             run.chunk_done(epoch, last, interrupted=interrupted())
@@ -141,33 +164,46 @@ def run_experiment(
 def _check_training_data(network: NeuralNetwork, images, labels) -> tuple[np.ndarray, np.ndarray]:
     """Images (n, input_nodes) of raw pixels 0..255 and n integer labels, checked up front."""
     if images is None or labels is None:
-        raise ValueError("images and labels are both needed; got None")
+        raise UsageError("images and labels are both needed; got None")
     images, labels = np.asarray(images), np.asarray(labels)
     if images.ndim != 2 or images.shape[1] != network.inodes:
-        raise ValueError(
+        raise UsageError(
             f"images must have shape (n, {network.inodes}), one image per row, for a network "
             f"with {network.inodes} input nodes; got shape {images.shape}"
         )
     if labels.shape != (len(images),):
-        raise ValueError(
+        raise UsageError(
             f"there must be one label per image: {len(images)} images but labels has shape "
             f"{labels.shape}"
         )
     if len(images) == 0:
-        raise ValueError("there are no images to train on or score")
+        raise UsageError("there are no images to train on or score")
     check_labels(labels, network.onodes, "labels")
     if images.dtype != np.uint8:  # uint8 is 0..255 by construction; check anything else
         if not np.issubdtype(images.dtype, np.number) or images.dtype.kind == "c":
-            raise ValueError(f"images must be pixel numbers 0..255, got dtype {images.dtype}")
+            raise UsageError(f"images must be pixel numbers 0..255, got dtype {images.dtype}")
         low, high = np.min(images), np.max(images)
         if not (np.isfinite(low) and np.isfinite(high)):
-            raise ValueError("images contain NaN or infinity; expected raw pixels 0..255")
+            raise UsageError("images contain NaN or infinity; expected raw pixels 0..255")
+        if images.dtype.kind == "f" and 0 < high <= 1:
+            raise UsageError(
+                f"these float images run from {low:g} to {high:g}: already scaled to 0..1? fit "
+                "and score take raw 0..255 pixels and scale them themselves; pass the unscaled "
+                "images (e.g. images * 255)"
+            )
         if low < 0 or high > 255:
-            raise ValueError(
+            raise UsageError(
                 f"images must be raw pixels 0..255 (fit and score scale them); got values from "
                 f"{low:g} to {high:g}"
             )
     return images, labels
+
+
+def _saturated(network: NeuralNetwork, inputs: np.ndarray) -> bool:
+    """True when every output for these inputs is within PINNED of 0 or 1."""
+    with np.errstate(over="ignore"):
+        outputs = network.query(inputs)
+    return bool(np.all((outputs < PINNED) | (outputs > 1.0 - PINNED)))
 
 
 def _weights(network: NeuralNetwork) -> tuple[np.ndarray, ...]:

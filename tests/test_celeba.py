@@ -6,8 +6,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from mynn import celeba
 from mynn.datasets import DatasetError
+from mynn.gan import celeba
 
 h5py = pytest.importorskip("h5py")
 
@@ -77,11 +77,11 @@ def test_interrupted_build_leaves_no_half_file_and_keeps_the_old_one(
     real_read = celeba._read_jpeg
     calls = []
 
-    def interrupted_after_two(archive, name):
+    def interrupted_after_two(archive, name, *sizes):
         calls.append(name)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real_read(archive, name)
+        return real_read(archive, name, *sizes)
 
     monkeypatch.setattr(celeba, "_read_jpeg", interrupted_after_two)
     with pytest.raises(KeyboardInterrupt):
@@ -196,3 +196,122 @@ def test_demo_zip_is_a_mac_style_celeba_stand_in(tmp_path):
     assert celeba.image_entries(names) == [f"img_align_celeba/00000{i}.jpg" for i in (1, 2, 3)]
     assert celeba.build_hdf5(path, tmp_path / "demo.h5", progress=False) == 3
     assert celeba.CelebADataset(tmp_path / "demo.h5", crop=None).image(0).shape == (218, 178, 3)
+
+
+# ------------------------------------------------------------------ damaged entries (issue 23)
+
+
+def _with_size(jpeg: bytes, height: int, width: int) -> bytes:
+    """The JPEG with its frame header (SOF0) claiming another size than its data holds."""
+    import struct
+
+    at = jpeg.index(b"\xff\xc0") + 5  # marker, length (2), precision (1), then height, width
+    return jpeg[:at] + struct.pack(">HH", height, width) + jpeg[at + 4 :]
+
+
+def _patch_central(path, name: str, offset: int, value: bytes) -> None:
+    """Overwrite bytes of an entry's central-directory record (flags at 8, method at 10)."""
+    raw = bytearray(path.read_bytes())
+    start = 0
+    while True:
+        start = raw.index(b"PK\x01\x02", start)
+        length = int.from_bytes(raw[start + 28 : start + 30], "little")
+        if raw[start + 46 : start + 46 + length] == name.encode():
+            raw[start + offset : start + offset + len(value)] = value
+            path.write_bytes(bytes(raw))
+            return
+        start += 4
+
+
+def test_damaged_images_are_skipped_counted_and_reported(tmp_path, rng):
+    """The probe's damaged entries: each skipped and named, the good ones stored exactly."""
+    from PIL import Image
+
+    good = [_jpeg(rng, 90), _jpeg(rng, 160)]
+    # A 178 x 218 picture (CelebA's size) whose header claims 356 x 436 (libjpeg decodes
+    # it without an error, filling the missing rows), or which really is another size.
+    face = io.BytesIO()
+    Image.fromarray(rng.integers(0, 255, (218, 178, 3), dtype=np.uint8)).save(face, "JPEG")
+    path = tmp_path / "faces.zip"
+    entries = {
+        "a/000001.jpg": good[0],
+        "a/000002.jpg": good[0][: len(good[0]) // 2],  # cut short
+        "a/000003.jpg": _with_size(face.getvalue(), 436, 356),  # header disagrees with data
+        "a/000004.jpg": _with_size(good[1], 11000, 11000),  # a 121-megapixel header
+        "a/000005.jpg": good[1],  # its stored bytes are damaged below: bad CRC
+        "a/000006.jpg": good[1],  # marked encrypted below
+        "a/000007.jpg": good[1],  # an unknown compression method below
+        "a/000008.jpg": good[1],
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    raw = bytearray(path.read_bytes())
+    fifth = raw.index(b"a/000005.jpg") + len("a/000005.jpg") + len(good[1]) // 2
+    raw[fifth] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    _patch_central(path, "a/000006.jpg", 8, b"\x01\x00")  # flag bit 0: encrypted
+    _patch_central(path, "a/000007.jpg", 10, b"\x63\x00")  # method 99 (AES)
+    target = tmp_path / "faces.h5"
+    with pytest.warns(UserWarning, match="skipped 6 damaged image") as caught:
+        result = celeba.build_hdf5(path, target, progress=False)
+    assert result == 2 and isinstance(result, int)
+    reasons = dict(result.skipped)
+    assert list(reasons) == [f"a/00000{i}.jpg" for i in range(2, 8)]
+    assert "cut short" in reasons["a/000002.jpg"] or "damaged" in reasons["a/000002.jpg"]
+    assert "356 x 436 pixels, but the images before it are 28 x 36" in reasons["a/000003.jpg"]
+    assert "decompression bomb (Image size (121000000 pixels)" in reasons["a/000004.jpg"]
+    assert "zip checksum" in reasons["a/000005.jpg"]
+    assert "encrypted" in reasons["a/000006.jpg"]
+    assert "compressed in a way" in reasons["a/000007.jpg"]
+    assert "a/000007.jpg" in str(caught[0].message)
+    with h5py.File(target, "r") as h5:
+        group = h5["img_align_celeba"]
+        assert sorted(group) == ["0.jpg", "1.jpg"]
+        assert [group[n].attrs["source"] for n in ("0.jpg", "1.jpg")] == ["a/000001.jpg",
+                                                                          "a/000008.jpg"]  # fmt: skip
+
+
+def test_a_decompression_bomb_header_is_skipped(tmp_path, rng):
+    path = tmp_path / "faces.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("1.jpg", _jpeg(rng, 100))
+        archive.writestr("2.jpg", _with_size(_jpeg(rng, 100), 10000, 10000))  # 100 megapixels
+    with pytest.warns(UserWarning, match="decompression bomb"):
+        result = celeba.build_hdf5(path, tmp_path / "x.h5", progress=False, max_side=20000)
+    assert result == 1 and result.skipped[0][0] == "2.jpg"
+
+
+def test_every_image_damaged_is_an_error_and_writes_nothing(tmp_path, rng):
+    path = tmp_path / "faces.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("1.jpg", _jpeg(rng, 100)[:200])
+    with pytest.raises(DatasetError, match="every image is damaged.*'1.jpg'"):
+        celeba.build_hdf5(path, tmp_path / "x.h5", progress=False)
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_images_outside_the_size_range_are_skipped(tmp_path, rng):
+    path = tmp_path / "faces.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("1.jpg", _jpeg(rng, 100))  # 28 x 36
+        archive.writestr("2.jpg", _with_size(_jpeg(rng, 100), 8, 8))
+    with pytest.warns(UserWarning, match="8 x 8 pixels, outside the expected 16..4096"):
+        assert celeba.build_hdf5(path, tmp_path / "x.h5", progress=False) == 1
+    with pytest.raises(DatasetError, match="every image is damaged.*28 x 36 pixels, outside the "
+                       "expected 40..4096"):  # fmt: skip
+        celeba.build_hdf5(path, tmp_path / "y.h5", progress=False, min_side=40)
+
+
+def test_a_killed_builds_stale_part_file_is_cleaned(face_zip, tmp_path):
+    import os
+    import time
+
+    from mynn.storage.files import STALE_PART_SECONDS
+
+    stale = tmp_path / ".faces.h5.0123456789ab.part"
+    stale.write_bytes(b"\x00" * 100_000)
+    old = time.time() - STALE_PART_SECONDS - 60
+    os.utime(stale, (old, old))
+    assert celeba.build_hdf5(face_zip, tmp_path / "faces.h5", progress=False) == 5
+    assert not stale.exists()

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mynn.errors import MynnError
 from mynn.files import atomic_writer
 
 PIXELS = 28 * 28
@@ -34,7 +35,7 @@ SIDE = 28
 MAX_INFLATED_BYTES = 2**30
 
 
-class DatasetError(Exception):
+class DatasetError(MynnError):
     """A data file is missing, malformed, or could not be downloaded."""
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 
+from mynn.errors import MynnError
 from mynn.exercises.core import STATUSES, Exercise, Mistake, Result, Text
 
 __all__ = [
@@ -59,7 +60,7 @@ _MODULES = {
 """Which module defines which exercises (so that asking for one loads only its module)."""
 
 
-class UnknownExercise(KeyError):
+class UnknownExercise(MynnError, KeyError):
     """An exercise id that :func:`get` does not know; the message lists the ids there are."""
 
     def __str__(self) -> str:

@@ -11,12 +11,15 @@
 h5py and onnx are imported only when their formats are used.
 """
 
+from mynn.errors import MissingDependencyError
 from mynn.storage.files import (
     BOOK_FILES,
     FORMAT_VERSION,
-    MissingDependencyError,
+    HDF5_SUFFIXES,
+    NPZ_SUFFIXES,
     StorageError,
     TrainingState,
+    check_output_path,
     data_fingerprint,
     load,
     load_book_weights,
@@ -30,9 +33,12 @@ from mynn.storage.onnx_export import export_onnx
 __all__ = [
     "BOOK_FILES",
     "FORMAT_VERSION",
+    "HDF5_SUFFIXES",
+    "NPZ_SUFFIXES",
     "MissingDependencyError",
     "StorageError",
     "TrainingState",
+    "check_output_path",
     "data_fingerprint",
     "export_onnx",
     "load",

@@ -25,12 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from mynn.checks import check_whole_number
+from mynn.errors import UsageError
 from mynn.network import NeuralNetwork
 from mynn.storage.files import (
     HDF5_SUFFIXES,
     NPZ_SUFFIXES,
     StorageError,
     TrainingState,
+    check_output_path,
     data_fingerprint,
     load_checkpoint,
     put_weights,
@@ -87,10 +89,12 @@ class Checkpointing:
             raise StorageError(
                 f"{self.path}: name the checkpoint file .npz (or .h5/.hdf5 for HDF5)"
             )
+        if self.path is not None:
+            check_output_path(self.path, create_parents=True)  # fail now, not after an epoch
         if every is not None:
             check_whole_number("checkpoint_every", every)
         if every is not None and self.path is None:
-            raise ValueError("checkpoint_every needs checkpoint=PATH, the file to write")
+            raise UsageError("checkpoint_every needs checkpoint=PATH, the file to write")
         self.every = None if every is None else int(every)
         needs_fingerprint = self.path is not None or resume is not None
         self.fingerprint = data_fingerprint(images, labels) if needs_fingerprint else ""
@@ -117,7 +121,7 @@ class Checkpointing:
         if self.epochs < state.epochs_done or (
             self.epochs == state.epochs_done and state.position == 0
         ):
-            raise ValueError(
+            raise UsageError(
                 f"{path}: the run has already done {state.epochs_done} epoch"
                 f"{'' if state.epochs_done == 1 else 's'}; ask for more epochs than that to "
                 f"train further (epochs is the run's total, e.g. {state.epochs_done + 1})"

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mynn.datasets import atomic_writer
+from mynn.errors import require
 from mynn.network import NeuralNetwork
-from mynn.storage.files import MissingDependencyError, StorageError
+from mynn.storage.files import StorageError, check_output_path, write_atomically
 
 #: The ONNX operator set the graph is built for (supported by onnxruntime 1.13 and later).
 OPSET = 17
@@ -49,14 +49,9 @@ def export_onnx(network: NeuralNetwork, path: str | os.PathLike, dtype: str = "f
     learning rate, the input scaling and the mynn version are stored as metadata.
     Needs the ``onnx`` extra (``pip install 'mynn[onnx]'``). Returns the path written.
     """
-    try:
-        import onnx
-        from onnx import TensorProto, helper, numpy_helper
-    except ImportError:
-        raise MissingDependencyError(
-            "ONNX export needs the onnx package, which is not installed: pip install "
-            "'mynn[onnx]' (onnx to write the file, onnxruntime to run it)"
-        ) from None
+    onnx = require("onnx", extra="onnx", purpose="ONNX files")
+    from onnx import TensorProto, helper, numpy_helper
+
     from mynn import __version__
 
     if dtype not in ("float32", "float64"):
@@ -64,6 +59,7 @@ def export_onnx(network: NeuralNetwork, path: str | os.PathLike, dtype: str = "f
     path = Path(path)
     if path.suffix.lower() != ".onnx":
         raise StorageError(f"{path}: name the ONNX file with the suffix .onnx")
+    target = check_output_path(path, create_parents=True)  # before any work
     element_type = TensorProto.FLOAT if dtype == "float32" else TensorProto.DOUBLE
 
     def tensor(name: str, values: np.ndarray):
@@ -115,6 +111,6 @@ def export_onnx(network: NeuralNetwork, path: str | os.PathLike, dtype: str = "f
         },
     )
     onnx.checker.check_model(model, full_check=True)
-    with atomic_writer(path) as handle:
+    with write_atomically(target) as handle:
         handle.write(model.SerializeToString())
     return path
