@@ -50,6 +50,7 @@ from mynn.checks import (
     check_whole_number,
     short_repr,
 )
+from mynn.errors import UsageError
 from mynn.games_objectives import (
     Field,
     _Game,
@@ -136,11 +137,11 @@ def _check_scheme(
 ) -> str:
     if scheme not in allowed:
         if why_not and scheme in why_not:
-            raise ValueError(
+            raise UsageError(
                 f"scheme {scheme!r} {why_not[scheme]}; the rules that have one: "
                 f"{', '.join(allowed)}"
             )
-        raise ValueError(
+        raise UsageError(
             f"unknown scheme {short_repr(scheme)}; choose one of: {', '.join(allowed)}"
         )
     return scheme
@@ -174,7 +175,7 @@ def _check_params(scheme: str, params: dict) -> dict:
     unknown = sorted(set(params) - set(defaults))
     if unknown:
         valid = ", ".join(defaults) if defaults else "none"
-        raise ValueError(
+        raise UsageError(
             f"scheme {scheme!r} takes no parameter {', '.join(map(repr, unknown))}; "
             f"its parameters are: {valid}"
         )
@@ -182,23 +183,23 @@ def _check_params(scheme: str, params: dict) -> dict:
     if "gamma" in checked:
         checked["gamma"] = check_number("gamma", checked["gamma"])
         if checked["gamma"] < 0:
-            raise ValueError(f"consensus gamma must be >= 0, got {checked['gamma']!r}")
+            raise UsageError(f"consensus gamma must be >= 0, got {checked['gamma']!r}")
     if "beta" in checked:
         checked["beta"] = check_number("beta", checked["beta"])
         if not -1 < checked["beta"] < 1:
-            raise ValueError(f"momentum beta must lie between -1 and 1, got {checked['beta']!r}")
+            raise UsageError(f"momentum beta must lie between -1 and 1, got {checked['beta']!r}")
     if "betas" in checked:
         betas = checked["betas"]
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"adam betas must be a pair (beta1, beta2), got {betas!r}")
+            raise UsageError(f"adam betas must be a pair (beta1, beta2), got {betas!r}")
         betas = tuple(check_number("adam beta", b) for b in betas)
         if not all(0 <= b < 1 for b in betas):
-            raise ValueError(f"adam betas must lie in [0, 1), got {betas!r}")
+            raise UsageError(f"adam betas must lie in [0, 1), got {betas!r}")
         checked["betas"] = betas
     if "eps" in checked:
         checked["eps"] = check_number("eps", checked["eps"])
         if checked["eps"] <= 0:
-            raise ValueError(f"adam eps must be positive, got {checked['eps']!r}")
+            raise UsageError(f"adam eps must be positive, got {checked['eps']!r}")
     return checked
 
 
@@ -288,9 +289,9 @@ def simulate(
     params = _check_params(scheme, params)
     game = _game(objective, gradient)
     if scheme == "proximal" and not game.is_xy:
-        raise ValueError("the proximal step is solved exactly only for the x·y game")
+        raise UsageError("the proximal step is solved exactly only for the x·y game")
     if scheme == "consensus" and game.consensus_gradient is None:
-        raise ValueError("consensus needs second derivatives: give objective= instead of gradient=")
+        raise UsageError("consensus needs second derivatives: give objective= instead of gradient=")
     path = _path_array(steps)
     path[0] = z0
     _RULES[scheme](game, path, lr, **params)
@@ -410,7 +411,7 @@ def flow(x0: float, y0: float, t: ArrayLike) -> np.ndarray:
     x0, y0 = check_number("x0", x0), check_number("y0", y0)
     t = as_float_array("t", t)
     if not np.all(np.isfinite(t)):
-        raise ValueError("t must be finite")
+        raise UsageError("t must be finite")
     cos, sin = np.cos(t), np.sin(t)
     return np.stack([x0 * cos + y0 * sin, y0 * cos - x0 * sin], axis=-1)
 
@@ -419,7 +420,7 @@ def radius(path: ArrayLike) -> np.ndarray:
     """Distance of each point from the saddle (0, 0): sqrt(x² + y²), along the last axis."""
     path = np.asarray(path, dtype=np.float64)
     if path.shape[-1:] != (2,):
-        raise ValueError(f"expected points (x, y) along the last axis, got shape {path.shape}")
+        raise UsageError(f"expected points (x, y) along the last axis, got shape {path.shape}")
     return np.hypot(path[..., 0], path[..., 1])
 
 
@@ -529,10 +530,10 @@ def describe_growth(factor: float, tolerance: float = 1e-9) -> str:
     """Say in words what a per-step growth factor means for the distance from the saddle."""
     factor = check_number("factor", factor)
     if factor <= 0:
-        raise ValueError(f"a growth factor is positive, got {factor!r}")
+        raise UsageError(f"a growth factor is positive, got {factor!r}")
     tolerance = check_number("tolerance", tolerance)
     if tolerance < 0:
-        raise ValueError(
+        raise UsageError(
             f"tolerance is how far from 1 a factor may be and still count as cycling, so it is "
             f"0 or more, got {tolerance!r}"
         )

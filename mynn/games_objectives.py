@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from mynn.checks import short_repr
+from mynn.errors import UsageError
 
 Field = Callable[[float, float], tuple[float, float]]
 """A function (x, y) -> (v_x, v_y): where each player wants to move from (x, y)."""
@@ -38,19 +39,19 @@ class _Game(NamedTuple):
 
 def _game(objective: Callable | None, gradient: Callable | None) -> _Game:
     if objective is not None and gradient is not None:
-        raise ValueError("give either objective= or gradient=, not both")
+        raise UsageError("give either objective= or gradient=, not both")
     if objective is None and gradient is None:
         return _Game(xy_field, xy_consensus_gradient, is_xy=True)
     if objective is not None:
         if not callable(objective):
-            raise ValueError(f"objective must be a function f(x, y), got {objective!r}")
+            raise UsageError(f"objective must be a function f(x, y), got {objective!r}")
         return _Game(
             _field_from_gradient(gradient_from_objective(objective)),
             _consensus_gradient_from_objective(objective),
             is_xy=False,
         )
     if not callable(gradient):
-        raise ValueError(f"gradient must be a function returning (df/dx, df/dy), got {gradient!r}")
+        raise UsageError(f"gradient must be a function returning (df/dx, df/dy), got {gradient!r}")
     return _Game(_field_from_gradient(gradient), None, is_xy=False)
 
 
@@ -61,7 +62,7 @@ def _field_from_gradient(gradient: Callable) -> Field:
             df_dx, df_dy = answer
             return float(df_dx), -float(df_dy)
         except (TypeError, ValueError, RuntimeError):
-            raise ValueError(
+            raise UsageError(
                 f"gradient(x, y) must return two numbers (df/dx, df/dy); at x={x:.6g}, "
                 f"y={y:.6g} it returned {short_repr(answer)}"
             ) from None
@@ -75,19 +76,19 @@ def _evaluate(objective: Callable, x, y):
 
     value = objective(x, y)
     if not torch.is_tensor(value):
-        raise ValueError(
+        raise UsageError(
             f"the objective returned {short_repr(value)}, a {type(value).__name__}, not a torch "
             "tensor: it must compute f(x, y) from x and y with torch operations (x * y, "
             "torch.sin(x), ...), not math or numpy functions or .item(), so that torch can "
             "differentiate it"
         )
     if value.numel() != 1:
-        raise ValueError(
+        raise UsageError(
             f"the objective returned a tensor of shape {tuple(value.shape)}; f(x, y) must "
             "return one number (a scalar), e.g. x * y, not a vector"
         )
     if not value.requires_grad:
-        raise ValueError(
+        raise UsageError(
             f"the objective returned {value.item():.6g}, which does not depend on x or y, so "
             "neither player has a gradient to follow; make f(x, y) use x and y with torch "
             "operations, e.g. x * y"

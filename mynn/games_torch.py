@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from mynn.checks import check_number
+from mynn.errors import UsageError
 from mynn.games import TORCH_OPTIMISERS, _check_lr, _check_scheme, _check_steps, _path_array
 from mynn.games_objectives import _evaluate
 
@@ -59,9 +60,9 @@ def play_with_torch(
     lr, steps = _check_lr(lr), _check_steps(steps)
     dtypes = {"float64": torch.float64, "float32": torch.float32}
     if dtype not in dtypes:
-        raise ValueError(f"dtype must be one of: {', '.join(dtypes)}; got {dtype!r}")
+        raise UsageError(f"dtype must be one of: {', '.join(dtypes)}; got {dtype!r}")
     if "maximize" in options:
-        raise ValueError("maximize is set for you: x maximises, y minimises")
+        raise UsageError("maximize is set for you: x maximises, y minimises")
     if objective is None:
 
         def objective(x, y):

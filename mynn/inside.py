@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mynn.checks import check_whole_number
+from mynn.errors import UsageError
 from mynn.network import NeuralNetwork
 
 
@@ -30,13 +31,13 @@ def class_means(images: ArrayLike, labels: ArrayLike, n_classes: int = 10) -> np
     n_classes = check_whole_number("n_classes", n_classes)
     images, labels = np.asarray(images, dtype=np.float64), np.asarray(labels)
     if images.ndim != 2 or labels.shape != (len(images),):
-        raise ValueError(
+        raise UsageError(
             f"expected images of shape (n, pixels) and labels of shape (n,); got {images.shape} "
             f"and {labels.shape}"
         )
     counts = np.bincount(labels, minlength=n_classes)
     if len(counts) > n_classes or np.any(counts == 0):
-        raise ValueError(f"need at least one image of every label 0..{n_classes - 1}")
+        raise UsageError(f"need at least one image of every label 0..{n_classes - 1}")
     sums = np.zeros((n_classes, images.shape[1]))
     np.add.at(sums, labels, images)
     return sums / counts[:, None]
@@ -55,7 +56,7 @@ def backquery_correlation(
     """
     means = class_means(images, labels, network.onodes)
     if means.shape[1] != network.inodes:
-        raise ValueError(
+        raise UsageError(
             f"images have {means.shape[1]} pixels but the network has {network.inodes} inputs"
         )
     return np.corrcoef(backquery_images(network), means)[: network.onodes, network.onodes :]

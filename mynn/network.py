@@ -452,7 +452,7 @@ class NeuralNetwork:
         """
         if path is None:
             if training_state is not None:
-                raise ValueError(
+                raise UsageError(
                     "the book's two files can't hold a training state: give a path, "
                     "e.g. network.save('run.npz', training_state=...)"
                 )

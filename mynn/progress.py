@@ -18,6 +18,8 @@ import sys
 
 import numpy as np
 
+from mynn.errors import UsageError
+
 
 def stderr_usable() -> bool:
     """False when stderr is missing or closed."""
@@ -46,7 +48,7 @@ def wanted(progress: bool | None) -> bool:
     if progress is None:
         return stderr_is_terminal()
     if not isinstance(progress, (bool, np.bool_)):
-        raise ValueError(f"progress must be True, False or None (automatic), got {progress!r}")
+        raise UsageError(f"progress must be True, False or None (automatic), got {progress!r}")
     return bool(progress)
 
 

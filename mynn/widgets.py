@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mynn.errors import UsageError
 from mynn.images import SIDE, BlankImageError, prepare_digit
 from mynn.network import NeuralNetwork
 
@@ -111,14 +112,14 @@ class DigitPad:
 
     def __init__(self, network: NeuralNetwork, size: int = PAGE, brush: float = BRUSH) -> None:
         if not hasattr(network, "query") or getattr(network, "inodes", None) != SIDE * SIDE:
-            raise ValueError(
+            raise UsageError(
                 f"the drawing board needs a network with {SIDE * SIDE} inputs (28 x 28 pixels) and a "
                 f"query method, such as NeuralNetwork(784, 200, 10, 0.1); got {network!r}"
             )
         if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2 * SIDE:
-            raise ValueError(f"size must be a whole number of pixels >= {2 * SIDE}, got {size!r}")
+            raise UsageError(f"size must be a whole number of pixels >= {2 * SIDE}, got {size!r}")
         if not _is_number(brush) or not 1 <= brush <= size / 4:
-            raise ValueError(
+            raise UsageError(
                 f"brush must be a diameter between 1 and {size / 4:g} pixels, got {brush!r}"
             )
         self.network = network
@@ -178,7 +179,7 @@ class DigitPad:
         """A whole stroke at once (the points the canvas sent, in order); returns the reading."""
         points = [_point(*_pair(point)) for point in points]
         if not points:
-            raise ValueError("a stroke needs at least one (x, y) point; got none")
+            raise UsageError("a stroke needs at least one (x, y) point; got none")
         self.begin(*points[0])
         for point in points[1:]:
             self.extend(*point)
@@ -279,7 +280,7 @@ def _is_number(value) -> bool:
 
 def _point(x, y) -> Point:
     if not (_is_number(x) and _is_number(y)):
-        raise ValueError(f"a point must be two finite numbers (x, y); got ({x!r}, {y!r})")
+        raise UsageError(f"a point must be two finite numbers (x, y); got ({x!r}, {y!r})")
     return (float(x), float(y))
 
 
@@ -287,7 +288,7 @@ def _pair(point) -> tuple:
     try:
         x, y = point
     except (TypeError, ValueError):
-        raise ValueError(f"a point must be a pair (x, y); got {point!r}") from None
+        raise UsageError(f"a point must be a pair (x, y); got {point!r}") from None
     return x, y
 
 

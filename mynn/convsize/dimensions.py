@@ -11,6 +11,7 @@ refuses, saying how to fix it.
 from __future__ import annotations
 
 from mynn.checks import ArgumentError, ArgumentTypeError, is_whole_number
+from mynn.errors import UsageError
 
 DIMENSION_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 """What each dimension is called, by the number of dimensions."""
@@ -36,7 +37,7 @@ def _split_dimensions(arguments):
     }
     if len(set(lengths.values())) > 1:
         listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
-        raise ValueError(
+        raise UsageError(
             f"the tuples give different numbers of dimensions ({listed}); give one value per "
             "dimension in each, or a single int that applies to all of them"
         )
@@ -44,7 +45,7 @@ def _split_dimensions(arguments):
         return False, [dict(arguments)]
     ndim = next(iter(lengths.values()))
     if ndim == 0:
-        raise ValueError("empty tuples give no dimensions; give at least one size")
+        raise UsageError("empty tuples give no dimensions; give at least one size")
     per_dimension = [
         {
             name: value[i] if isinstance(value, tuple | list) else value

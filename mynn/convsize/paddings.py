@@ -21,6 +21,7 @@ from mynn.convsize.dimensions import (
     _split_dimensions,
 )
 from mynn.convsize.sizes import _conv_one_dimension
+from mynn.errors import UsageError
 
 __all__ = ["conv_paddings", "conv_transpose_paddings", "output_padding_to_restore"]
 
@@ -62,7 +63,7 @@ def _conv_paddings_one_dimension(size, output_size, kernel_size, stride, dilatio
         return paddings
     if highest < 0:
         smallest = _conv_one_dimension(size, kernel_size, stride, 0, dilation)
-        raise ValueError(
+        raise UsageError(
             f"no padding takes {size} down to {output_size}{where}: with padding 0 the output is "
             f"already {smallest}, and padding only makes it larger; use a larger stride or "
             "kernel_size"
@@ -72,7 +73,7 @@ def _conv_paddings_one_dimension(size, output_size, kernel_size, stride, dilatio
     possible = " or ".join(str(out) for out in possible if out >= 1)
     fix = f"kernel_size={kernel_size + 1}" if dilation % 2 else f"dilation={dilation - 1}"
     same = " (or padding='same', which pads unevenly)" if output_size == size else ""
-    raise ValueError(
+    raise UsageError(
         f"no padding takes {size} to {output_size}{where}: with stride 1 each step of padding "
         f"adds 2 to the output, so it can be {possible} but not {output_size}; d(k-1) must "
         f"change by an odd number, for example {fix}{same}"
@@ -147,14 +148,14 @@ def _conv_transpose_paddings_one_dimension(
         return solutions
     largest = output_size + excess + output_paddings[-1]
     if excess + output_paddings[-1] < 0:
-        raise ValueError(
+        raise UsageError(
             f"no padding takes {size} up to {output_size}{where}: the largest output is {largest} "
             f"(padding 0, output_padding {output_paddings[-1]}); use a larger stride or kernel_size"
         )
     # Only stride 1 with dilation 1 gets here: output_padding must then be 0, and the
     # padding changes the output 2 at a time.
     other = f"kernel_size={kernel_size + 1}" + (f" or {kernel_size - 1}" if kernel_size > 1 else "")
-    raise ValueError(
+    raise UsageError(
         f"no padding takes {size} to {output_size}{where}: with stride 1 each step of padding "
         f"removes 2 from the output, so it can be {output_size - 1} or {output_size + 1} but not "
         f"{output_size}; use {other}"
@@ -209,7 +210,7 @@ def conv_transpose_paddings(size, output_size, kernel_size, stride=1, dilation=1
 
 def _restoring_output_padding_one_dimension(size, kernel_size, stride, padding, dilation, where=""):
     if isinstance(padding, str):
-        raise ValueError(
+        raise UsageError(
             f"give padding as a number here, not {padding!r}: a transposed convolution has no "
             "'same' padding to mirror it"
         )

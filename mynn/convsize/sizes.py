@@ -34,6 +34,7 @@ from mynn.convsize.dimensions import (
     _per_dimension,
     _span,
 )
+from mynn.errors import UsageError
 
 __all__ = [
     "DIMENSION_NAMES",
@@ -62,7 +63,7 @@ def _conv_one_dimension(size, kernel_size, stride, padding, dilation, where=""):
     span = _span(kernel_size, dilation)
     padded = size + 2 * padding
     if span > padded:
-        raise ValueError(_kernel_too_large(size, kernel_size, padding, dilation, where))
+        raise UsageError(_kernel_too_large(size, kernel_size, padding, dilation, where))
     return (padded - span) // stride + 1
 
 
@@ -71,13 +72,13 @@ def _resolve_padding_string(padding, size, kernel_size, stride, dilation, where)
     if padding == "valid":
         return 0
     if padding != "same":
-        raise ValueError(
+        raise UsageError(
             f"padding must be a number, a tuple of numbers, 'same' or 'valid', got {padding!r}"
         )
     if stride != 1:
         numeric = dilation * (kernel_size - 1) // 2
         out = (size + 2 * numeric - _span(kernel_size, dilation)) // stride + 1
-        raise ValueError(
+        raise UsageError(
             f"padding='same' needs stride 1, got stride {stride}{where}; use stride=1, or give "
             f"the padding as a number: padding={numeric} gives an output of {out} here"
         )
@@ -97,7 +98,7 @@ def padding_sides(padding, kernel_size, dilation=1):
         if padding == "same":
             total = dilation * (kernel_size - 1)
             return total // 2, total - total // 2
-        raise ValueError(f"padding must be a number, 'same' or 'valid', got {padding!r}")
+        raise UsageError(f"padding must be a number, 'same' or 'valid', got {padding!r}")
     padding = _check_padding(padding, "")
     return padding, padding
 
@@ -167,7 +168,7 @@ def _conv_transpose_one_dimension(
         kernel_size, stride, dilation, where
     )
     if isinstance(padding, str):
-        raise ValueError(
+        raise UsageError(
             f"a transposed convolution takes padding as numbers, not {padding!r}; "
             "conv_transpose_paddings() finds the padding and output_padding for the output "
             "size you want"
@@ -182,7 +183,7 @@ def _conv_transpose_one_dimension(
     )
     largest = max(stride, dilation) - 1
     if output_padding > largest:
-        raise ValueError(
+        raise UsageError(
             f"output_padding must be smaller than the stride or the dilation, got "
             f"output_padding={output_padding} with stride={stride}, dilation={dilation}{where}; "
             f"use output_padding={largest} or less (it only restores the up to stride-1 cells a "
@@ -191,7 +192,7 @@ def _conv_transpose_one_dimension(
     out = (size - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
     if out < 1:
         most = ((size - 1) * stride + dilation * (kernel_size - 1) + output_padding) // 2
-        raise ValueError(
+        raise UsageError(
             f"the output would have {out} cells{where}: (n-1)s - 2p + d(k-1) + output_padding + 1"
             f" = ({size}-1)*{stride} - 2*{padding} + {dilation}*({kernel_size}-1) + "
             f"{output_padding} + 1 = {out} (PyTorch: 'Output size is too small'); use "
@@ -261,7 +262,7 @@ def _pool_one_dimension(size, kernel_size, stride, padding, dilation, ceil_mode,
     )
     padding = _check_padding(padding, where)
     if padding > kernel_size // 2:
-        raise ValueError(
+        raise UsageError(
             f"pooling padding must be at most half the kernel size (kernel_size // 2 = "
             f"{kernel_size // 2}), got padding={padding} with kernel_size={kernel_size}{where}; "
             f"use padding={kernel_size // 2} or less, or a larger kernel_size"
@@ -276,7 +277,7 @@ def _pool_one_dimension(size, kernel_size, stride, padding, dilation, ceil_mode,
     else:
         out = room // stride + 1
     if out < 1:
-        raise ValueError(
+        raise UsageError(
             f"the pooling window spans {span} cells but the padded input is only "
             f"{size + 2 * padding} cells{where} (PyTorch: 'Output size is too small'); use a "
             "smaller kernel_size or dilation, more padding (up to kernel_size // 2), or a "

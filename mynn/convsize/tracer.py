@@ -20,6 +20,7 @@ from mynn.convsize.sizes import (
     conv_transpose_output_size,
     pool_output_size,
 )
+from mynn.errors import UsageError
 
 __all__ = [
     "AvgPool",
@@ -113,7 +114,7 @@ class _Layer:
 
     def _image_size(self, shape):
         if shape.size is None:
-            raise ValueError(
+            raise UsageError(
                 f"{type(self).__name__} needs an image (channels x height x width) but gets "
                 f"{shape} flat features; put a Reshape (nn.Unflatten) before it"
             )
@@ -122,7 +123,7 @@ class _Layer:
     def _check_channels(self, shape):
         expected = getattr(self, "in_channels", None)
         if None not in (expected, shape.channels) and expected != shape.channels:
-            raise ValueError(
+            raise UsageError(
                 f"the layer expects {expected} input channels but gets {shape.channels}; make "
                 f"in_channels={shape.channels}, or change the layer before it"
             )
@@ -243,7 +244,7 @@ class Linear(_Layer):
     def apply(self, shape):
         if shape.total is not None and shape.total != self.in_features:
             given = str(shape) if shape.size is None else f"{shape} = {shape.total}"
-            raise ValueError(
+            raise UsageError(
                 f"Linear expects {self.in_features} features but gets {given}; "
                 f"make in_features={shape.total}, or change the layers before it"
             )
@@ -265,22 +266,22 @@ class Reshape(_Layer):
             )
         for n in self.shape:
             if _integer(f"each size in Reshape({self.shape!r})", n) < 1 and n != -1:
-                raise ValueError(
+                raise UsageError(
                     f"Reshape sizes must be at least 1 (or one -1 for whatever is left over), got "
                     f"{n} in {self.shape!r}"
                 )
         if list(self.shape).count(-1) > 1:
-            raise ValueError(f"only one Reshape size may be -1, got {self.shape!r}")
+            raise UsageError(f"only one Reshape size may be -1, got {self.shape!r}")
 
     def apply(self, shape):
         target = list(self.shape)
         if -1 in target:
             known = math.prod(n for n in target if n != -1)
             if shape.total is None or shape.total % known:
-                raise ValueError(f"cannot work out the -1 in {self!r} from {shape}")
+                raise UsageError(f"cannot work out the -1 in {self!r} from {shape}")
             target[target.index(-1)] = shape.total // known
         if shape.total is not None and math.prod(target) != shape.total:
-            raise ValueError(
+            raise UsageError(
                 f"cannot reshape {shape} = {shape.total} numbers into "
                 f"{' x '.join(map(str, target))} = {math.prod(target)}; the sizes must "
                 "multiply to the same total"
@@ -448,7 +449,7 @@ def trace(layers, input_size=None, *, channels=None, features=None, ndim=None):
             shape = spec.apply(shape)
         except ValueError as err:
             so_far = Trace(tuple(rows))
-            raise ValueError(
+            raise UsageError(
                 f"layer {index}, {label}, cannot take input {shape}: {err}\n\n"
                 f"shapes up to there:\n{so_far}"
             ) from None
@@ -458,7 +459,7 @@ def trace(layers, input_size=None, *, channels=None, features=None, ndim=None):
 
 def _input_shape(specs, input_size, channels, features, ndim):
     if (input_size is None) == (features is None):
-        raise ValueError(
+        raise UsageError(
             "give the input as input_size= (an image's height and width) or as features= "
             "(a flat vector, such as a generator's noise), one of the two"
         )
@@ -553,7 +554,7 @@ def _spec_of_module(module):
         return Reshape(tuple(module.unflattened_size))
     if type(module).__name__ == "View" and isinstance(getattr(module, "shape", None), tuple):
         return _book_view(module.shape)
-    raise ValueError(
+    raise UsageError(
         f"trace does not know how {_short_repr(module)} changes the shape; trace the layers "
         "before it and after it separately (trace(model[:i], ...), trace(model[i + 1:], ...)), "
         "or describe it with a layer spec such as Reshape"

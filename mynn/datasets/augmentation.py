@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mynn.datasets.readers import PIXELS
+from mynn.errors import UsageError
 
 
 def rotated(
@@ -52,19 +53,19 @@ def rotated(
     try:
         angle_list = [float(a) for a in np.atleast_1d(np.asarray(angles, dtype=np.float64))]
     except (TypeError, ValueError):
-        raise ValueError(
+        raise UsageError(
             f"angles must be a number or a sequence of numbers, got {angles!r}"
         ) from None
     if not angle_list or not np.all(np.isfinite(angle_list)):
-        raise ValueError(f"angles must be one or more finite numbers of degrees, got {angles!r}")
+        raise UsageError(f"angles must be one or more finite numbers of degrees, got {angles!r}")
     stack = _image_stack(images, "images")
     integer = np.issubdtype(stack.dtype, np.integer)
     if not np.isfinite(blank):
-        raise ValueError(f"blank must be a finite number, got {blank!r}")
+        raise UsageError(f"blank must be a finite number, got {blank!r}")
     if integer:
         info = np.iinfo(stack.dtype)
         if not info.min <= blank <= info.max:
-            raise ValueError(
+            raise UsageError(
                 f"blank={blank!r} does not fit {stack.dtype} images ({info.min}..{info.max}); "
                 "use blank=0 for raw 0..255 images"
             )
@@ -100,12 +101,12 @@ def augmented(
     stack = _image_stack(images, "images")
     labels = np.asarray(labels)
     if stack.ndim != 2 or labels.shape != (len(stack),):
-        raise ValueError(
+        raise UsageError(
             f"expected images of shape (n, {PIXELS}) and labels of shape (n,); got "
             f"{np.shape(images)} and {labels.shape}"
         )
     if np.ndim(angles) != 1:
-        raise ValueError(f"angles must be a sequence of degrees, e.g. (10, -10); got {angles!r}")
+        raise UsageError(f"angles must be a sequence of degrees, e.g. (10, -10); got {angles!r}")
     copies = rotated(stack, angles, blank=blank)  # (len(angles), n, pixels)
     everything = np.concatenate([stack[None].astype(copies.dtype), copies])
     out_images = everything.transpose(1, 0, 2).reshape(-1, stack.shape[1])
@@ -116,12 +117,12 @@ def _image_stack(images: ArrayLike, name: str) -> np.ndarray:
     """Check for square images of PIXELS values, one per row (or a single 1-D image)."""
     array = np.asarray(images)
     if array.ndim not in (1, 2) or array.shape[-1] != PIXELS:
-        raise ValueError(
+        raise UsageError(
             f"{name} must have shape (n, {PIXELS}) or ({PIXELS},), one 28 x 28 image per row; "
             f"got shape {array.shape}. Reshape with images.reshape(len(images), -1)"
         )
     if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-        raise ValueError(f"{name} must be numbers, got dtype {array.dtype}")
+        raise UsageError(f"{name} must be numbers, got dtype {array.dtype}")
     if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinity; clean the data first")
+        raise UsageError(f"{name} contains NaN or infinity; clean the data first")
     return array

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from mynn.datasets.readers import DatasetError, _excerpt
 from mynn.datasets.registry import DATASETS, RemoteDataset, data_dir
+from mynn.errors import UsageError
 from mynn.files import atomic_writer, remove_stale_parts
 
 #: A file whose size the dataset table doesn't give is cut off beyond this many bytes.
@@ -114,16 +115,16 @@ def download(
     """
     spec = DATASETS.get(dataset) if isinstance(dataset, str) else dataset
     if spec is None:
-        raise ValueError(f"unknown dataset {dataset!r}; choose one of {sorted(DATASETS)}")
+        raise UsageError(f"unknown dataset {dataset!r}; choose one of {sorted(DATASETS)}")
     if dest is not None and not str(dest).strip():
-        raise ValueError(
+        raise UsageError(
             "the destination folder is empty (''); give the data folder to save into (the "
             "files go into DEST/<dataset>/), or leave it out to use $MYNN_DATA_DIR or "
             "~/.cache/mynn"
         )
     for name, value in (("timeout", timeout), ("deadline", deadline)):
         if not isinstance(value, int | float) or not 0 < value < math.inf:
-            raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+            raise UsageError(f"{name} must be a positive number of seconds, got {value!r}")
     folder = (Path(dest).expanduser() if dest is not None else data_dir()) / spec.name
     mirrors = tuple(mirrors) if mirrors is not None else spec.mirrors
     kept: list[str] = []

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mynn.errors import MynnError
+from mynn.errors import MynnError, UsageError
 from mynn.files import atomic_writer
 
 PIXELS = 28 * 28
@@ -148,12 +148,12 @@ def _excerpt(text: str, width: int = 40) -> str:
 def _check_images_and_labels(images: np.ndarray, labels: np.ndarray) -> None:
     """Refuse exactly what :func:`read_csv` would refuse after :func:`write_csv`."""
     if images.ndim != 2 or labels.shape != (len(images),):
-        raise ValueError(
+        raise UsageError(
             f"expected images of shape (n, pixels) and labels of shape (n,); got {images.shape} "
             f"and {labels.shape}"
         )
     if len(images) == 0 or images.shape[1] == 0:
-        raise ValueError(
+        raise UsageError(
             f"there is nothing to write: images have shape {images.shape}; give at least one "
             "image of at least one pixel"
         )
@@ -166,17 +166,17 @@ def _check_images_and_labels(images: np.ndarray, labels: np.ndarray) -> None:
                 else "; labels are the digits 0..9 as integers: labels.astype(np.int64) if "
                 "they are whole"
             )
-            raise ValueError(
+            raise UsageError(
                 f"{name} must hold whole numbers (an integer dtype such as uint8), got dtype "
                 f"{array.dtype}{fix}"
             )
     if images.min() < 0 or images.max() > 255:
-        raise ValueError(
+        raise UsageError(
             f"pixel values must lie in 0..255, got {images.min()}..{images.max()}; the book's "
             "format stores each pixel as a whole number 0..255"
         )
     if labels.min() < 0:
-        raise ValueError(f"labels must be 0 or more, got {labels.min()}")
+        raise UsageError(f"labels must be 0 or more, got {labels.min()}")
 
 
 def write_csv(path: str | os.PathLike, images: ArrayLike, labels: ArrayLike) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from mynn.datasets.readers import DatasetError, read_csv, read_idx_pair
+from mynn.errors import UsageError
 
 #: The small data files mynn ships inside the package (``mynn/data/``): found through the
 #: package itself, so an editable install, a wheel and an sdist all have them.
@@ -221,4 +222,4 @@ def load_train_test(
 
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
+        raise UsageError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")

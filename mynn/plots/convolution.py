@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from mynn.convsize import conv_output_size, conv_transpose_output_size, padding_sides
+from mynn.errors import UsageError
 
 __all__ = [
     "ConvolutionDiagram",
@@ -376,7 +377,7 @@ def plot_steps(diagram, *, panel_inches=None, max_steps=100):
     """
     rows, columns = diagram.output_shape
     if rows * columns > max_steps:
-        raise ValueError(
+        raise UsageError(
             f"{rows * columns} steps are too many to draw one by one (max_steps={max_steps}); "
             "use a smaller input, or plot_conv / plot_conv_transpose for one summary picture"
         )

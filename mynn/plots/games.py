@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from mynn import games
+from mynn.errors import UsageError
 from mynn.games import radius
 
 SCHEME_COLOURS: dict[str, str] = {
@@ -91,7 +92,7 @@ def top_view(
     y downhill. Arrows show direction only (all the same length).
     """
     if arrows not in ("gradient", "players"):
-        raise ValueError(f"arrows must be 'gradient' or 'players', got {arrows!r}")
+        raise UsageError(f"arrows must be 'gradient' or 'players', got {arrows!r}")
     ax = ax if ax is not None else plt.gca()
     x, y = _grid(extent, 201)
     picture = ax.pcolormesh(x, y, x * y, cmap="coolwarm", shading="auto")
@@ -224,7 +225,7 @@ def close_rules_against_step(
     """
     missing = [name for name in (*names, reference) if name not in paths]
     if missing:
-        raise ValueError(f"no path for {missing}; paths has {sorted(paths)}")
+        raise UsageError(f"no path for {missing}; paths has {sorted(paths)}")
     reference_steps = drawable_steps(paths[reference])
     base = radius(paths[reference][:reference_steps])
     for name in names:

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from mynn.errors import UsageError
 from mynn.images import CENTRE, DigitSteps
 
 
@@ -99,7 +100,7 @@ def show_photos_and_prepared(
     """
     columns = len(photos)
     if not columns or not (len(prepared_inputs) == len(labels) == len(answers) == columns):
-        raise ValueError(
+        raise UsageError(
             f"need one prepared input, label and answer per photo: got {columns} photos, "
             f"{len(prepared_inputs)} inputs, {len(labels)} labels, {len(answers)} answers"
         )

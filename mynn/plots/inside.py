@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from mynn.errors import UsageError
 from mynn.inside import backquery_images
 from mynn.network import NeuralNetwork
 
@@ -28,13 +29,13 @@ def plot_backqueries(
     ``image_inches`` wide, large enough to see the strokes (two rows of five by default).
     """
     if network.inodes != 784:
-        raise ValueError(
+        raise UsageError(
             f"back-query images are 28 x 28: need 784 input nodes, not {network.inodes}"
         )
     images = backquery_images(network)
     names = list(class_names) if class_names is not None else [str(k) for k in range(len(images))]
     if len(names) != len(images):
-        raise ValueError(f"{len(names)} class names for {len(images)} output nodes")
+        raise UsageError(f"{len(names)} class names for {len(images)} output nodes")
     return _image_grid(
         images,
         names,
@@ -62,10 +63,10 @@ def plot_hidden_weights(
     ``nodes`` picks which hidden nodes to draw (default: the first 20).
     """
     if network.inodes != 784:
-        raise ValueError(f"weight images are 28 x 28: need 784 input nodes, not {network.inodes}")
+        raise UsageError(f"weight images are 28 x 28: need 784 input nodes, not {network.inodes}")
     nodes = list(range(min(20, network.hnodes))) if nodes is None else [int(n) for n in nodes]
     if not nodes or min(nodes) < 0 or max(nodes) >= network.hnodes:
-        raise ValueError(
+        raise UsageError(
             f"nodes must be hidden node numbers in 0..{network.hnodes - 1}; got {nodes}"
         )
     weights = network.wih[nodes]
@@ -92,7 +93,7 @@ def plot_accuracy_by_angle(
         ax = plt.figure(figsize=(6, 3.8), layout="constrained").add_subplot()
     for (name, accuracies), marker in zip(curves.items(), "osd^v<>"):
         if len(accuracies) != len(angles):
-            raise ValueError(f"{name!r} has {len(accuracies)} accuracies for {len(angles)} angles")
+            raise UsageError(f"{name!r} has {len(accuracies)} accuracies for {len(angles)} angles")
         ax.plot(angles, accuracies, marker=marker, label=name)
     ax.set_xlabel("test digits rotated by (degrees, + = anticlockwise)")
     ax.set_ylabel("test accuracy")
@@ -118,7 +119,7 @@ def _image_grid(
     """28 x 28 images in a grid with one shared colour scale (``scale``) and one colour bar;
     each image about ``image_inches`` wide."""
     if image_inches <= 0:
-        raise ValueError(f"image_inches must be positive, got {image_inches}")
+        raise UsageError(f"image_inches must be positive, got {image_inches}")
     rows = int(np.ceil(len(images) / columns))
     figure, axes = plt.subplots(
         rows,

@@ -19,6 +19,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
+from mynn.errors import UsageError
+
 SWEEP_COLOUR = "tab:blue"
 """Test accuracy, in every sweep."""
 
@@ -115,7 +117,7 @@ def draw_sweep(
     values = [float(v) for v in values]
     accuracies = [float(a) for a in accuracies]
     if len(values) != len(accuracies):
-        raise ValueError(f"{len(values)} values but {len(accuracies)} accuracies")
+        raise UsageError(f"{len(values)} values but {len(accuracies)} accuracies")
     if ax is None:
         ax = plt.figure(figsize=(7, 4)).add_subplot()
     ax.plot(values, accuracies, "-", color=SWEEP_COLOUR)

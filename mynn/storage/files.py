@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mynn.datasets import atomic_writer
-from mynn.errors import MynnError, require
+from mynn.errors import MynnError, UsageError, require
 from mynn.memory import require_memory
 from mynn.network import NeuralNetwork, check_learning_rate
 
@@ -573,7 +573,7 @@ def _npy_header(stream) -> tuple[tuple[int, ...], np.dtype]:
     elif version == (2, 0):
         shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
     else:
-        raise ValueError(f"unsupported .npy format version {version}")
+        raise UsageError(f"unsupported .npy format version {version}")
     return shape, dtype
 
 
