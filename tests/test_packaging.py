@@ -179,3 +179,20 @@ def test_ci_proves_the_wheel_and_installs_no_debian_package():
         "unset PYTHONPATH",
     ):
         assert command in check, command
+
+
+def test_notebooks_carry_no_nbval_comments():
+    """Test plumbing uses nbval's cell tags, never comments a reader sees (and every title
+    carries the notebook's number)."""
+    import json
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                first = "".join(cell["source"]).lstrip().splitlines()[:1]
+                assert not (first and first[0].lstrip("# ").startswith("NBVAL")), (
+                    f"{path.name}: a cell starts with an NBVAL comment; use a cell tag"
+                )
+        title = "".join(cells[0]["source"]).splitlines()[0]
+        assert title.startswith(f"# {path.name[:2]} · "), f"{path.name}: title {title!r}"
