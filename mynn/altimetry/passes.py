@@ -75,7 +75,9 @@ def _check_range(value, name: str, low: float, high: float | None = None) -> tup
         raise ValueError(f"{name} must be a (low, high) pair of numbers, got {value!r}") from None
     if not (np.isfinite(a) and np.isfinite(b) and low <= a <= b) or (high is not None and b > high):
         limit = "" if high is None else f" and high <= {high:g}"
-        raise ValueError(f"{name} must be (low, high) with {low:g} <= low <= high{limit}; got {value!r}")
+        raise ValueError(
+            f"{name} must be (low, high) with {low:g} <= low <= high{limit}; got {value!r}"
+        )
     return a, b
 
 
@@ -120,7 +122,11 @@ def simulate_contaminated_pass(
     ContaminatedPass
     """
     instrument = check_instrument(instrument)
-    if isinstance(n_waveforms, bool) or not isinstance(n_waveforms, (int, np.integer)) or n_waveforms < 20:
+    if (
+        isinstance(n_waveforms, bool)
+        or not isinstance(n_waveforms, (int, np.integer))
+        or n_waveforms < 20
+    ):
         raise ValueError(f"n_waveforms must be a whole number >= 20, got {n_waveforms!r}")
     if not (np.isfinite(burst_rate) and 0 <= burst_rate <= 0.5):
         raise ValueError(f"burst_rate must lie in 0 .. 0.5 bursts per waveform, got {burst_rate!r}")
@@ -143,10 +149,15 @@ def simulate_contaminated_pass(
     phases = rng.uniform(0.0, 2 * np.pi, 3)
     walk = np.cumsum(rng.normal(0.0, 0.08, n))
     walk -= np.linspace(walk[0], walk[-1], n)  # no drift away from the tracking gate
-    epoch = instrument.tracking_gate + wander * (
-        0.6 * np.sin(2 * np.pi * k / periods[0] + phases[0])
-        + 0.3 * np.sin(2 * np.pi * k / periods[1] + phases[1])
-    ) + np.clip(walk, -0.25 * wander - 0.5, 0.25 * wander + 0.5)
+    epoch = (
+        instrument.tracking_gate
+        + wander
+        * (
+            0.6 * np.sin(2 * np.pi * k / periods[0] + phases[0])
+            + 0.3 * np.sin(2 * np.pi * k / periods[1] + phases[1])
+        )
+        + np.clip(walk, -0.25 * wander - 0.5, 0.25 * wander + 0.5)
+    )
     middle, half = (swh_low + swh_high) / 2, (swh_high - swh_low) / 2
     swh = middle + half * np.sin(2 * np.pi * k / rng.uniform(150.0, 400.0) + phases[2])
     amplitude = np.exp(rng.normal(0.0, 0.05, n))

@@ -121,7 +121,9 @@ def estimate_pass(model: PassNet, waveforms) -> PassEstimate:
     near = np.abs(gates[None, :] - top[:, None]) <= 2
     weights = np.where(near, p, 0.0)
     epoch = (weights * gates).sum(axis=1) / weights.sum(axis=1)
-    return PassEstimate(epoch=epoch, swh=swh[0].numpy().astype(np.float64), probability=p.max(axis=1))
+    return PassEstimate(
+        epoch=epoch, swh=swh[0].numpy().astype(np.float64), probability=p.max(axis=1)
+    )
 
 
 @dataclass
