@@ -433,6 +433,7 @@ def retrack_nadir(
     instrument: Instrument = JASON,
     before: int = 12,
     after: int = 30,
+    feet: ArrayLike | None = None,
 ) -> BrownFit:
     """Sub-waveform retracking: a robust Brown fit to the first leading edge only.
 
@@ -450,6 +451,11 @@ def retrack_nadir(
     fails or runs away (SWH above 30 m), are retracked at the first peak's centre (the highest gate within 4 gates after the
     foot, refined by a parabola through it and its neighbours), with SWH 0 and
     ``success`` False.
+
+    ``feet`` retracks another echo than the first: the gate where it starts to rise, one
+    per waveform (e.g. :func:`~mynn.altimetry.track_water_peak`'s epochs minus 2 gates).
+    Its noise level is then the median of the 8th to 3rd gates before that foot: the level
+    the echo rises from, which may be another echo's plateau.
     """
     instrument = check_instrument(instrument)
     single = np.ndim(waveform) == 1
@@ -458,8 +464,23 @@ def retrack_nadir(
     top = power.max(axis=1)
     flat = (top <= 0) | (np.ptp(power, axis=1) <= 1e-9 * np.abs(top))
     power = power / np.where(flat, 1.0, top)[:, None]  # in units of the maximum: tiny is fine
-    feet = np.atleast_1d(first_leading_edge(power))
-    noise = noise_floor_estimate(power)
+    if feet is None:
+        feet = np.atleast_1d(first_leading_edge(power))
+        noise = noise_floor_estimate(power)
+    else:
+        feet = np.atleast_1d(np.asarray(feet, dtype=np.float64))
+        if feet.shape != (len(power),):
+            raise ValueError(
+                f"feet must hold one gate per waveform ({len(power)}), got shape {feet.shape}"
+            )
+        if not np.all(np.isfinite(feet) & (feet >= 0) & (feet <= n - 1)):
+            raise ValueError(f"feet must be gates inside the window, 0 .. {n - 1}")
+        noise = np.array(
+            [
+                float(np.median(p[max(0, int(f) - 8) : max(1, int(f) - 2)]))
+                for p, f in zip(power, feet)
+            ]
+        )
     fits = []
     for p, foot, pn, is_flat in zip(power, feet, noise, flat):
         if is_flat:

@@ -314,13 +314,13 @@ def plot_pass_picks(
     shown = axes[0].imshow(
         np.log10(np.asarray(waveforms).T + 1e-3),
         aspect="auto",
-        cmap="gray_r",
+        cmap="Blues",
         extent=[-0.5, n - 0.5, waveforms.shape[1] - 0.5, -0.5],
     )
     colour_bar = axes[0].inset_axes([1.01, 0.0, 0.015, 0.45])
     figure.colorbar(shown, cax=colour_bar)
     colour_bar.set_title("log10\npower", fontsize=8, loc="left")
-    axes[0].plot(k, truth, color="black", lw=3, alpha=0.35, label="truth: the sea's edge")
+    axes[0].plot(k, truth, color="black", lw=5, alpha=0.3, label="truth: the sea's edge")
     for index, (name, epoch) in enumerate(picks.items()):
         colour = method_colour(name, index)
         axes[0].plot(k, epoch, ".", color=colour, ms=3, label=name)
@@ -328,6 +328,8 @@ def plot_pass_picks(
     if contaminated is not None:
         for ax in axes:
             ymin, ymax = ax.get_ylim()
+            if ax is axes[1]:
+                ymin = 0.0
             ax.fill_between(
                 k,
                 ymin,
@@ -344,6 +346,7 @@ def plot_pass_picks(
     axes[0].set_title(title, fontsize=10)
     axes[1].axhline(1.5, color="black", lw=0.8, ls=":")
     axes[1].set_yscale("symlog", linthresh=1.0)
+    axes[1].set_ylim(0.0, None)
     axes[1].set_ylabel("|pick - truth|, gates")
     axes[1].set_xlabel("waveform along the pass (20 per second)")
     axes[1].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
