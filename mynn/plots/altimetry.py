@@ -38,12 +38,12 @@ METHOD_COLOURS = {
     "nadir sub-waveform fit": "tab:orange",
     "first echo (nadir fit)": "tab:orange",
     "threshold 50 %": "tab:green",
-    "highest gate": "tab:gray",
-    "brightest echo": "tab:gray",
+    "highest gate": "tab:brown",
+    "brightest echo": "tab:brown",
     "tracked (Viterbi)": "tab:cyan",
     "per-waveform network": "tab:pink",
     "sequence network": "tab:purple",
-    "tracker window (gate 31)": "tab:green",
+    "tracker window (gate 31)": "darkgoldenrod",
 }
 """One colour per method, shared by every figure of notebooks 12 and 13: a name keeps its
 colour wherever it appears (names for the same method, e.g. "Brown fit" and
@@ -314,13 +314,14 @@ def plot_pass_picks(
     shown = axes[0].imshow(
         np.log10(np.asarray(waveforms).T + 1e-3),
         aspect="auto",
-        cmap="Blues",
+        cmap="Greys",
+        vmax=1.5,
         extent=[-0.5, n - 0.5, waveforms.shape[1] - 0.5, -0.5],
     )
     colour_bar = axes[0].inset_axes([1.01, 0.0, 0.015, 0.45])
     figure.colorbar(shown, cax=colour_bar)
     colour_bar.set_title("log10\npower", fontsize=8, loc="left")
-    axes[0].plot(k, truth, color="black", lw=5, alpha=0.3, label="truth: the sea's edge")
+    axes[0].plot(k, truth, color="tab:green", lw=5, alpha=0.4, label="truth: the sea's edge")
     for index, (name, epoch) in enumerate(picks.items()):
         colour = method_colour(name, index)
         axes[0].plot(k, epoch, ".", color=colour, ms=3, label=name)
@@ -390,5 +391,39 @@ def plot_height_and_shape(
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="lower left")
     axes[0].set_ylabel(ylabel)
+    figure.tight_layout()
+    return figure
+
+
+def plot_two_peaks(
+    waveform: np.ndarray,
+    sea_epoch: float,
+    picks: Mapping[str, float],
+    clean: np.ndarray | None = None,
+    other_epoch: float | None = None,
+    title: str = "",
+) -> Figure:
+    """One waveform with the sea's return (the wave crests below) and a brighter echo.
+
+    ``sea_epoch`` is the true leading edge of the sea; ``other_epoch`` the spurious echo's
+    gate; ``picks`` maps a method's name to the gate it picked (drawn dashed, in the
+    method's colour). Legend outside the axes.
+    """
+    figure, ax = plt.subplots(figsize=(10, 3.4))
+    ax.plot(waveform, color="tab:gray", lw=1, label="measured waveform")
+    if clean is not None:
+        ax.plot(clean, color="black", lw=1, alpha=0.6, label="without speckle")
+    ax.axvline(sea_epoch, color="tab:green", lw=4, alpha=0.4, label="the sea's return (truth)")
+    if other_epoch is not None:
+        ax.axvline(other_epoch, color="tab:red", lw=4, alpha=0.25, label="the brighter echo")
+    styles = ("--", ":", "-.")
+    for index, (name, gate) in enumerate(picks.items()):
+        ax.axvline(
+            gate, color=method_colour(name, index), ls=styles[index % 3], lw=2, label=name
+        )
+    ax.set_xlabel("range gate")
+    ax.set_ylabel("power")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     figure.tight_layout()
     return figure
