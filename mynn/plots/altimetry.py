@@ -43,7 +43,7 @@ METHOD_COLOURS = {
     "tracked (Viterbi)": "tab:cyan",
     "per-waveform network": "tab:pink",
     "sequence network": "tab:purple",
-    "tracker window (gate 31)": "darkgoldenrod",
+    "tracker window (gate 31)": "slategray",
 }
 """One colour per method, shared by every figure of notebooks 12 and 13: a name keeps its
 colour wherever it appears (names for the same method, e.g. "Brown fit" and
@@ -389,7 +389,7 @@ def plot_height_and_shape(
         ax.set_title(what, fontsize=10)
         ax.set_xlabel("along-track distance, km")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=8, loc="upper center")  # the middle of a pass is land: no data
     axes[0].set_ylabel(ylabel)
     figure.tight_layout()
     return figure
