@@ -418,9 +418,7 @@ def plot_two_peaks(
         ax.axvline(other_epoch, color="tab:red", lw=4, alpha=0.25, label="the brighter echo")
     styles = ("--", ":", "-.")
     for index, (name, gate) in enumerate(picks.items()):
-        ax.axvline(
-            gate, color=method_colour(name, index), ls=styles[index % 3], lw=2, label=name
-        )
+        ax.axvline(gate, color=method_colour(name, index), ls=styles[index % 3], lw=2, label=name)
     ax.set_xlabel("range gate")
     ax.set_ylabel("power")
     ax.set_title(title, fontsize=10)
