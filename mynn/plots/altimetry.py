@@ -170,9 +170,10 @@ def plot_binned_errors(results: Mapping[str, BinnedErrors], title: str = "") -> 
         ax.set_xlabel("true SWH range, m")
         ax.set_ylabel(what)
         ax.grid(axis="y", alpha=0.3)
-    axes[1].legend(fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, fontsize=8, loc="lower center", ncol=len(labels), frameon=False)
     figure.suptitle(title, fontsize=10)
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.07, 1, 1))  # the legend sits under the panels, off the bars
     return figure
 
 
