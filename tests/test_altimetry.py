@@ -415,3 +415,20 @@ def test_brown_waveform_stays_finite_for_huge_wave_heights():
         assert np.all(np.isfinite(w)) and np.all(w >= 0)
     # an edge far wider than the window: what is left is its slow start, rising
     assert np.all(np.diff(brown_waveform(1e5)) > 0)
+
+
+def test_one_colour_per_method_across_figures():
+    plots = pytest.importorskip("mynn.plots.altimetry")
+    aliases = [
+        {"Brown fit", "whole-waveform Brown fit"},
+        {"nadir sub-waveform fit", "first echo (nadir fit)"},
+        {"highest gate", "brightest echo"},
+    ]
+    colours = plots.METHOD_COLOURS
+    for group in aliases:
+        assert len({colours[name] for name in group}) == 1, group
+    methods = len(colours) - sum(len(group) - 1 for group in aliases)
+    assert len(set(colours.values())) == methods  # different methods never share a colour
+    assert plots.method_colour("network, 20 Hz") == colours["network"]
+    assert plots.method_colour("nadir sub-waveform fit, trailing 1 s mean") == "tab:orange"
+    assert plots.method_colour("something new", 3) == "C3"
