@@ -39,7 +39,7 @@ def test_contaminated_passes_have_bursts_on_both_sides(passes):
 def test_track_water_peak_follows_the_sea_through_bursts(passes):
     """Measured on these six passes (1,200 waveforms, about 16 % in bursts): the tracker
     finds the sea within 1.5 gates in 97 % of waveforms (88 % of burst waveforms); the
-    first echo (retrack_nadir) 89 % (34 %), the brightest echo about 83 % (none of the
+    first echo (retrack_nadir) 89 % (34 %), the brightest echo 83 % (2 % of the
     burst waveforms)."""
     tracked, first, brightest, burst = [], [], [], []
     for p in passes:
