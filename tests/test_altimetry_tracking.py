@@ -124,7 +124,7 @@ def test_sequence_network_beats_the_per_waveform_network():
             [np.abs(alt.estimate_pass(model, p.waveforms).epoch - p.epoch) for p in test]
         )
         scores[recurrent] = np.mean(errors < 1.5)
-    assert scores[True] > scores[False] + 0.01, scores
+    assert scores[True] > scores[False] + 0.05, scores  # measured: 0.94 against 0.85
     assert scores[True] > 0.9, scores
 
 
