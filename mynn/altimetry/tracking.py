@@ -163,8 +163,8 @@ def track_water_peak(
         raise ValueError(f"weak_cost must be a number >= 0, got {weak_cost!r}")
     epochs, rises = leading_edge_candidates(power)
     n = len(power)
-    # a waveform without candidates gets a placeholder that costs nothing to pass through
-    fill = np.isnan
+    # a waveform without candidates gets a placeholder (the previous waveform's candidates,
+    # with no rise) that costs nothing to pass through
     cost_to: list[np.ndarray] = []
     back: list[np.ndarray] = []
     for k in range(n):
@@ -191,7 +191,7 @@ def track_water_peak(
         path[k - 1] = back[k][path[k]]
     epoch = np.array([epochs[k][path[k]] for k in range(n)])
     rise = np.array([rises[k][path[k]] for k in range(n)])
-    counts = np.array([int(np.sum(~fill(rises[k]))) for k in range(n)])
+    counts = np.array([int(np.sum(~np.isnan(rises[k]))) for k in range(n)])
 
     compete = np.ones(n)
     for k in range(n):
