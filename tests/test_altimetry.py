@@ -13,15 +13,34 @@ from mynn.altimetry import ENVISAT, JASON, add_speckle, brown_waveform, retrack_
 
 
 # ------------------------------------------------------------------------------ the model
-def test_instrument_constants_are_the_published_ones():
-    assert (JASON.n_gates, JASON.gate_ns, JASON.tracking_gate) == (104, 3.125, 31.0)
-    assert (JASON.sigma_p_gates, JASON.beamwidth_deg, JASON.altitude_m) == (0.513, 1.29, 1336e3)
-    assert (ENVISAT.n_gates, ENVISAT.beamwidth_deg, ENVISAT.altitude_m) == (128, 1.35, 800e3)
-    assert JASON.gate_m == pytest.approx(0.4684, abs=1e-4)
-    gamma = math.sin(math.radians(1.29)) ** 2 / (2 * math.log(2))
+def test_instrument_constants_have_their_physical_consequences():
+    """Consequences of the published constants, not a copy of them.
+
+    Jason-1/2 (CNES/NASA Jason-1 and OSTM/Jason-2 products handbooks, AVISO/PODAAC): a Ku
+    chirp of 320 MHz bandwidth sampled in 104 gates, 1336 km altitude, 1.29 degree 3 dB
+    beam; Envisat RA-2 (ESA RA-2/MWR product handbook): 128 gates, 800 km, 1.35 degrees.
+    """
+    # one gate is the range resolution of a 320 MHz chirp: c / (2 B) = 0.468 m
+    assert JASON.gate_m == pytest.approx(0.299792458 / (2 * 0.320), rel=1e-12)
+    assert ENVISAT.gate_m == pytest.approx(JASON.gate_m)
+    # the point-target response is about half a gate, 1.6 ns (Jason)
+    assert JASON.sigma_p_gates * JASON.gate_ns == pytest.approx(1.60, abs=0.01)
+    # the window: 104 Jason gates span about 49 m of range, Envisat's 128 about 60 m
+    assert JASON.n_gates * JASON.gate_m == pytest.approx(48.7, abs=0.1)
+    assert ENVISAT.n_gates * ENVISAT.gate_m == pytest.approx(60.0, abs=0.1)
+    # the pulse-limited footprint over a flat sea, 2 sqrt(c tau h), is about 2 km for Jason
+    assert 2 * math.sqrt(2 * JASON.gate_m * JASON.altitude_m) == pytest.approx(2237, abs=5)
+    # the beam-limited footprint h * theta_3dB is tens of km: the beam is much wider than
+    # the pulse-limited area, which is why the trailing edge decays slowly
+    assert JASON.altitude_m * math.radians(JASON.beamwidth_deg) == pytest.approx(30.1e3, rel=0.01)
+    # gamma and a follow the Brown-model formulas (Amarouche et al. 2004)
+    gamma = math.sin(math.radians(JASON.beamwidth_deg)) ** 2 / (2 * math.log(2))
     assert JASON.gamma == pytest.approx(gamma, rel=1e-14)
-    a = 4 * alt.C_LIGHT / (gamma * 1336e3 * (1 + 1336e3 / 6371e3)) * 3.125
+    h = JASON.altitude_m
+    a = 4 * alt.C_LIGHT / (gamma * h * (1 + h / 6371e3)) * JASON.gate_ns
     assert JASON.a_per_gate == pytest.approx(a, rel=1e-14)
+    # the trailing edge therefore keeps about 63 % of its power 73 gates after the edge
+    assert math.exp(-JASON.a_per_gate * 73) == pytest.approx(0.63, abs=0.01)
 
 
 def test_waveform_shapes_and_noise_floor():
@@ -183,6 +202,15 @@ def test_leading_edge_width_method_on_noise_free_waveforms(swh):
         (lambda: alt.ocog(np.zeros(104)), "all zeros"),
         (lambda: alt.threshold_retrack(np.ones(104), fraction=1.5), "fraction"),
         (lambda: alt.running_mean(np.ones(10), 4), "odd"),
+        (lambda: retrack_brown(brown_waveform(2.0), mispointing=89.0), "mispointing"),
+        (lambda: retrack_brown(brown_waveform(2.0), mispointing=float("nan")), "mispointing"),
+        (lambda: alt.ocog(brown_waveform(2.0), skip=2.5), "whole number"),
+        (lambda: alt.rmse([1.0, 2.0], [1.0, 2.0, 3.0]), "same shape"),
+        (lambda: alt.lag_by_cross_correlation(np.arange(100.0), np.ones(100), 40), "constant"),
+        (lambda: alt.make_dataset(10, swh_range=5), "swh_range must be a"),
+        (lambda: alt.Instrument("x", 104, 3.125, 0.5, 1.29, 0.0, 31.0, 90, 20.0), "altitude_m"),
+        (lambda: alt.Instrument("x", 104, 3.125, 0.5, 0.0, 1e6, 31.0, 90, 20.0), "beamwidth"),
+        (lambda: alt.Instrument("x", 104, 0.0, 0.5, 1.29, 1e6, 31.0, 90, 20.0), "gate_ns"),
     ],
 )
 def test_bad_arguments_get_clear_errors(call, message):
@@ -352,3 +380,55 @@ def test_evaluation_helpers():
 def test_bad_generator_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ------------------------------------------------------------------------------ bad waveforms
+@pytest.mark.parametrize(
+    "waveform",
+    [np.zeros(104), np.ones(104), np.full(104, 1e-300)],
+    ids=["zeros", "constant", "tiny-constant"],
+)
+@pytest.mark.parametrize("retracker", [alt.retrack_brown, alt.retrack_nadir])
+def test_retrackers_fail_honestly_on_flat_waveforms(waveform, retracker):
+    fit = retracker(waveform)
+    assert fit.success is False or fit.success == False  # noqa: E712 (numpy bool)
+    assert "flat waveform" in fit.message
+    assert np.isnan(fit.swh)
+    batch = retracker(np.stack([brown_waveform(2.0, noise_floor=0.05), waveform]))
+    assert list(batch.success) == [True, False]
+    assert batch.swh[0] == pytest.approx(2.0, abs=1e-4) and np.isnan(batch.swh[1])
+
+
+@pytest.mark.parametrize("retracker", [alt.retrack_brown, alt.retrack_nadir])
+def test_retrackers_do_not_care_about_the_power_unit(retracker):
+    w = brown_waveform(3.0, epoch=35.0, amplitude=2.0, noise_floor=0.1)
+    tiny = retracker(w * 1e-300)
+    normal = retracker(w)
+    assert tiny.success and normal.success
+    assert tiny.swh == pytest.approx(3.0, abs=1e-4) and normal.swh == pytest.approx(3.0, abs=1e-4)
+    assert tiny.amplitude == pytest.approx(normal.amplitude * 1e-300, rel=1e-6)
+
+
+def test_brown_waveform_stays_finite_for_huge_wave_heights():
+    for swh in (3e4, 1e5, 1e7):
+        w = brown_waveform(swh)
+        assert np.all(np.isfinite(w)) and np.all(w >= 0)
+    # an edge far wider than the window: what is left is its slow start, rising
+    assert np.all(np.diff(brown_waveform(1e5)) > 0)
+
+
+def test_one_colour_per_method_across_figures():
+    plots = pytest.importorskip("mynn.plots.altimetry")
+    aliases = [
+        {"Brown fit", "whole-waveform Brown fit"},
+        {"nadir sub-waveform fit", "first echo (nadir fit)"},
+        {"highest gate", "brightest echo"},
+    ]
+    colours = plots.METHOD_COLOURS
+    for group in aliases:
+        assert len({colours[name] for name in group}) == 1, group
+    methods = len(colours) - sum(len(group) - 1 for group in aliases)
+    assert len(set(colours.values())) == methods  # different methods never share a colour
+    assert plots.method_colour("network, 20 Hz") == colours["network"]
+    assert plots.method_colour("nadir sub-waveform fit, trailing 1 s mean") == "tab:orange"
+    assert plots.method_colour("something new", 3) == "C3"

@@ -14,7 +14,14 @@ with them (notebook ``12_satellite_altimetry``). Nothing here is real satellite 
 - :mod:`mynn.altimetry.features`: network inputs and SWH targets scaled for the sigmoid.
 - :mod:`mynn.altimetry.evaluation`: bias and RMSE per SWH range, 1 Hz averages, lags by
   cross-correlation.
+- :mod:`mynn.altimetry.passes`: ocean passes with bursts of a brighter spurious echo.
+- :mod:`mynn.altimetry.tracking`: :func:`track_water_peak`, following the sea's leading
+  edge from waveform to waveform (candidate edges and a Viterbi path).
+- :mod:`mynn.altimetry.sequence` (needs PyTorch, loaded on first use): :class:`PassNet`, a
+  network over consecutive waveforms that picks the sea's echo and estimates SWH.
 """
+
+import importlib
 
 from mynn.altimetry.evaluation import (
     BinnedErrors,
@@ -45,6 +52,7 @@ from mynn.altimetry.model import (
     sigma_c_from_swh,
     swh_from_sigma_c,
 )
+from mynn.altimetry.passes import ContaminatedPass, simulate_contaminated_pass
 from mynn.altimetry.retrackers import (
     EDGE_10_90,
     OCOG,
@@ -72,8 +80,32 @@ from mynn.altimetry.surfaces import (
     specular_waveform,
     track_profile,
 )
+from mynn.altimetry.tracking import TrackedPeaks, leading_edge_candidates, track_water_peak
+
+_TORCH_NAMES = (
+    "PassEstimate",
+    "PassNet",
+    "estimate_pass",
+    "pass_inputs",
+    "train_pass_net",
+    "training_passes",
+)
+"""Names from :mod:`mynn.altimetry.sequence`, imported (with torch) on first use."""
+
+
+def __getattr__(name: str):
+    if name in _TORCH_NAMES:
+        return getattr(importlib.import_module("mynn.altimetry.sequence"), name)
+    raise AttributeError(f"module 'mynn.altimetry' has no attribute {name!r}")
+
 
 __all__ = [
+    *_TORCH_NAMES,
+    "ContaminatedPass",
+    "TrackedPeaks",
+    "leading_edge_candidates",
+    "simulate_contaminated_pass",
+    "track_water_peak",
     "BinnedErrors",
     "BrownFit",
     "CLASSES",

@@ -67,8 +67,17 @@ def error_table(truth: ArrayLike, results: dict, edges: ArrayLike) -> str:
 
 
 def rmse(truth: ArrayLike, estimate: ArrayLike) -> float:
-    """Root-mean-square error."""
-    error = np.asarray(estimate, dtype=np.float64) - np.asarray(truth, dtype=np.float64)
+    """Root-mean-square error, sqrt(mean((estimate - truth)^2)), of two arrays of one shape."""
+    truth = np.asarray(truth, dtype=np.float64)
+    estimate = np.asarray(estimate, dtype=np.float64)
+    if truth.shape != estimate.shape:
+        raise ValueError(
+            f"truth and estimate must have the same shape, got {truth.shape} and "
+            f"{estimate.shape}: pair each estimate with its true value"
+        )
+    if truth.size == 0:
+        raise ValueError("rmse of no values: truth and estimate are empty")
+    error = estimate - truth
     return float(np.sqrt(np.mean(error**2)))
 
 
@@ -146,5 +155,16 @@ def lag_by_cross_correlation(
         if ok.sum() > 10 and np.std(a[ok]) > 0 and np.std(b[ok]) > 0:
             correlation[i] = np.corrcoef(a[ok], b[ok])[0, 1]
     if np.all(np.isnan(correlation)):
-        raise ValueError("no overlap of finite values between truth and estimate")
+        both = np.isfinite(truth) & np.isfinite(estimate)
+        for name, series in (("truth", truth), ("estimate", estimate)):
+            finite = series[np.isfinite(series)]
+            if len(finite) > 1 and np.ptp(finite) == 0:
+                raise ValueError(
+                    f"{name} is constant: a constant series correlates with nothing, so no "
+                    "lag can be measured"
+                )
+        raise ValueError(
+            f"truth and estimate share only {both.sum()} finite samples (more than 10 are "
+            "needed at every lag): no lag can be measured"
+        )
     return int(lags[np.nanargmax(correlation)]), lags, correlation

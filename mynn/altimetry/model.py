@@ -28,8 +28,8 @@ applications", IEEE Trans. Antennas Propag. 25(1), 1977; G. S. Hayne, "Radar alt
 mean return waveforms from near-normal-incidence ocean surface scattering", IEEE Trans.
 Antennas Propag. 28(5), 1980; L. Amarouche et al., "Improving the Jason-1 ground
 retracking to better account for attitude effects", Marine Geodesy 27, 2004. Mission
-constants as published by CNES/NASA (Jason) and ESA (Envisat RA-2), collected in the
-project's notes (``notes/altimetry.md``).
+constants as published by CNES/NASA in the Jason-1 and OSTM/Jason-2 products handbooks
+(AVISO/PODAAC) and by ESA in the Envisat RA-2/MWR product handbook.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import erf
+from scipy.special import log_ndtr
 
 from mynn.checks import random_generator
 
@@ -93,6 +93,32 @@ class Instrument:
     looks: int
     rate_hz: float
     earth_radius_m: float = 6371e3
+
+    def __post_init__(self) -> None:
+        n = self.n_gates
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 8:
+            raise ValueError(f"Instrument n_gates must be a whole number >= 8, got {n!r}")
+        for name in ("gate_ns", "sigma_p_gates", "altitude_m", "rate_hz", "earth_radius_m"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float, np.integer, np.floating)) and value > 0) or (
+                not math.isfinite(value)
+            ):
+                raise ValueError(
+                    f"Instrument {name} must be a finite positive number, got {value!r} "
+                    "(a zero would divide by zero in the Brown model)"
+                )
+        if not (math.isfinite(self.beamwidth_deg) and 0 < self.beamwidth_deg < 90):
+            raise ValueError(
+                f"Instrument beamwidth_deg must lie strictly between 0 and 90 degrees, got "
+                f"{self.beamwidth_deg!r}"
+            )
+        if not (math.isfinite(self.tracking_gate) and 0 <= self.tracking_gate <= n - 1):
+            raise ValueError(
+                f"Instrument tracking_gate must lie inside the window, 0 .. {n - 1}, got "
+                f"{self.tracking_gate!r}"
+            )
+        if not (math.isfinite(self.looks) and self.looks >= 1):
+            raise ValueError(f"Instrument looks must be a number >= 1, got {self.looks!r}")
 
     @property
     def gate_m(self) -> float:
@@ -216,13 +242,19 @@ def mispointing_factors(mispointing_deg: float, instrument: Instrument) -> tuple
 
 
 def brown_shape(gates: np.ndarray, epoch: ArrayLike, sigma_c: ArrayLike, c_xi: float) -> np.ndarray:
-    """exp(-v) (1 + erf(u)) / 2 at ``gates``, for epoch and sigma_c in gates (broadcasts)."""
+    """exp(-v) (1 + erf(u)) / 2 at ``gates``, for epoch and sigma_c in gates (broadcasts).
+
+    Computed as exp(-v + log Phi(sqrt(2) u)), with Phi the normal distribution function
+    ((1 + erf(u)) / 2 = Phi(sqrt(2) u)): the same number, but for a very wide edge
+    (huge SWH) exp(-v) overflows while 1 + erf(u) underflows, and their product would be
+    inf x 0 = NaN; their logarithms add without trouble.
+    """
     epoch = np.asarray(epoch, dtype=np.float64)[..., None]
     sigma_c = np.asarray(sigma_c, dtype=np.float64)[..., None]
     dt = gates - epoch
     u = (dt - c_xi * sigma_c**2) / (math.sqrt(2.0) * sigma_c)
     v = c_xi * (dt - c_xi * sigma_c**2 / 2.0)
-    return 0.5 * np.exp(-v) * (1.0 + erf(u))
+    return np.exp(-v + log_ndtr(math.sqrt(2.0) * u))
 
 
 def brown_waveform(

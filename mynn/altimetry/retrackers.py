@@ -22,11 +22,13 @@ significant wave height (SWH). Four methods, from the simplest to the model fit:
   waveform, about 0.1 m at 1 Hz for 2 m waves; every method reads high below about 1 m).
 
 Sources: Wingham, Rapley & Griffiths (1986), Proc. IGARSS; Davis (1997), IEEE TGRS 35(4);
-Brown (1977); Amarouche et al. (2004); the project's ``notes/altimetry.md``.
+G. S. Brown (1977), IEEE Trans. Antennas Propag. 25(1); L. Amarouche et al. (2004), Marine
+Geodesy 27.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -110,6 +112,8 @@ def ocog(waveform: ArrayLike, skip: int = 4) -> OCOG:
     single = np.ndim(waveform) == 1
     power = as_waveforms(waveform)
     n = power.shape[1]
+    if isinstance(skip, bool) or not isinstance(skip, (int, np.integer)):
+        raise ValueError(f"skip must be a whole number of gates, got {skip!r}")
     if skip < 0 or 2 * skip >= n - 2:
         raise ValueError(f"skip must be between 0 and {(n - 3) // 2} for {n} gates, got {skip}")
     p = power[:, skip : n - skip]
@@ -247,6 +251,8 @@ class BrownFit:
     sigma_c : composite rise time in gates.
     rms_residual : root-mean-square misfit over the fitted gates, relative to amplitude.
     success : whether the optimiser converged with the epoch inside the fitted gates.
+    message : why not, where ``success`` is False ("" where it is True): e.g. a flat
+        waveform (no echo to fit), or a fit that did not converge.
     """
 
     swh: np.ndarray | float
@@ -256,6 +262,7 @@ class BrownFit:
     sigma_c: np.ndarray | float
     rms_residual: np.ndarray | float
     success: np.ndarray | bool
+    message: np.ndarray | str = ""
 
 
 def _brown_parts(t: np.ndarray, params: np.ndarray, c_xi: float):
@@ -339,10 +346,22 @@ def retrack_brown(
             f"window must be (start, stop) gates with 0 <= start < stop <= {n} and at least 8 "
             f"gates; got {window!r}"
         )
+    if (
+        isinstance(mispointing, bool)
+        or not isinstance(mispointing, (int, float, np.integer, np.floating))
+        or not np.isfinite(mispointing)
+        or abs(mispointing) > 2 * instrument.beamwidth_deg
+    ):
+        raise ValueError(
+            f"mispointing must be a finite angle in degrees within +-2 beamwidths "
+            f"(+-{2 * instrument.beamwidth_deg:g} degrees for {instrument.name}); got "
+            f"{mispointing!r}. Beyond that the antenna sees no nadir echo to fit."
+        )
     c_xi, _ = mispointing_factors(mispointing, instrument)
     t = np.arange(start, stop, dtype=np.float64)
-    results = np.empty((len(power), 5))
-    success = np.empty(len(power), dtype=bool)
+    results = np.full((len(power), 5), np.nan)
+    success = np.zeros(len(power), dtype=bool)
+    messages = np.full(len(power), "", dtype=object)
     if initial is not None:
         initial = np.atleast_2d(np.asarray(initial, dtype=np.float64))
         if initial.shape != (len(power), 4) or not np.all(np.isfinite(initial)):
@@ -351,9 +370,17 @@ def retrack_brown(
                 f"waveform: shape ({len(power)}, 4); got {initial.shape}"
             )
     options = {"method": "trf", "loss": "soft_l1", "f_scale": 0.2} if robust else {"method": "lm"}
-    for row, p in enumerate(power):
+    for row, raw in enumerate(power):
+        top = float(raw[start:stop].max())
+        if top <= 0 or float(np.ptp(raw[start:stop])) <= 1e-9 * top:
+            messages[row] = "flat waveform: no echo to fit (all gates equal or zero)"
+            continue
+        p = raw / top  # fit in units of the waveform's maximum: tiny powers are fine
         observed = p[start:stop]
-        x0 = _first_guess(p, start, stop, instrument) if initial is None else initial[row]
+        if initial is None:
+            x0 = _first_guess(p, start, stop, instrument)
+        else:
+            x0 = initial[row] / np.array([top, 1.0, 1.0, top])
         x0 = np.array([max(x0[0], 1e-12), x0[1], max(abs(x0[2]), 0.3), x0[3]])
         scale = x0[0]  # fit in units of the first-guess amplitude: well conditioned
         x0s = x0 / np.array([scale, 1.0, 1.0, scale])
@@ -366,12 +393,23 @@ def retrack_brown(
             )
         amplitude, epoch, sigma, noise = fit.x
         rms = float(np.sqrt(np.mean(fit.fun**2))) / max(abs(amplitude), 1e-12)
-        results[row] = (amplitude * scale, epoch, abs(sigma), noise * scale, rms)
-        success[row] = fit.success and np.isfinite(fit.x).all() and start <= epoch <= stop
+        results[row] = (amplitude * scale * top, epoch, abs(sigma), noise * scale * top, rms)
+        if not (fit.success and np.isfinite(fit.x).all()):
+            messages[row] = f"the least-squares fit did not converge ({fit.message})"
+        elif not start <= epoch <= stop:
+            messages[row] = "the fitted epoch left the fitted gates"
+        elif amplitude <= 0 or abs(sigma) >= 199.0:
+            messages[row] = "the fit ran away (no positive echo of finite width)"
+        else:
+            success[row] = True
     amplitude, epoch, sigma_c, noise, rms = results.T
-    swh = swh_from_sigma_c(sigma_c, instrument)
+    swh = np.where(
+        np.isfinite(sigma_c), swh_from_sigma_c(np.nan_to_num(sigma_c), instrument), np.nan
+    )
     values = [_unbatch(v, single) for v in (swh, epoch, amplitude, noise, sigma_c, rms)]
-    return BrownFit(*values, success=bool(success[0]) if single else success)
+    if single:
+        return BrownFit(*values, success=bool(success[0]), message=str(messages[0]))
+    return BrownFit(*values, success=success, message=messages.astype(str))
 
 
 def first_leading_edge(waveform: ArrayLike, smooth: int = 3) -> np.ndarray | float:
@@ -396,6 +434,7 @@ def retrack_nadir(
     instrument: Instrument = JASON,
     before: int = 12,
     after: int = 30,
+    feet: ArrayLike | None = None,
 ) -> BrownFit:
     """Sub-waveform retracking: a robust Brown fit to the first leading edge only.
 
@@ -413,15 +452,41 @@ def retrack_nadir(
     fails or runs away (SWH above 30 m), are retracked at the first peak's centre (the highest gate within 4 gates after the
     foot, refined by a parabola through it and its neighbours), with SWH 0 and
     ``success`` False.
+
+    ``feet`` retracks another echo than the first: the gate where it starts to rise, one
+    per waveform (e.g. :func:`~mynn.altimetry.track_water_peak`'s epochs minus 2 gates).
+    Its noise level is then the median of the 8th to 3rd gates before that foot: the level
+    the echo rises from, which may be another echo's plateau.
     """
     instrument = check_instrument(instrument)
     single = np.ndim(waveform) == 1
     power = as_waveforms(waveform, instrument)
     n = power.shape[1]
-    feet = np.atleast_1d(first_leading_edge(power))
-    noise = noise_floor_estimate(power)
+    top = power.max(axis=1)
+    flat = (top <= 0) | (np.ptp(power, axis=1) <= 1e-9 * np.abs(top))
+    power = power / np.where(flat, 1.0, top)[:, None]  # in units of the maximum: tiny is fine
+    if feet is None:
+        feet = np.atleast_1d(first_leading_edge(power))
+        noise = noise_floor_estimate(power)
+    else:
+        feet = np.atleast_1d(np.asarray(feet, dtype=np.float64))
+        if feet.shape != (len(power),):
+            raise ValueError(
+                f"feet must hold one gate per waveform ({len(power)}), got shape {feet.shape}"
+            )
+        if not np.all(np.isfinite(feet) & (feet >= 0) & (feet <= n - 1)):
+            raise ValueError(f"feet must be gates inside the window, 0 .. {n - 1}")
+        noise = np.array(
+            [
+                float(np.median(p[max(0, int(f) - 8) : max(1, int(f) - 2)]))
+                for p, f in zip(power, feet)
+            ]
+        )
     fits = []
-    for p, foot, pn in zip(power, feet, noise):
+    for p, foot, pn, is_flat in zip(power, feet, noise, flat):
+        if is_flat:
+            fits.append(retrack_brown(p, instrument))  # an honest failure, with the reason
+            continue
         if np.isnan(foot) or foot > n - 10:
             fits.append(retrack_brown(p, instrument))
             continue
@@ -438,8 +503,23 @@ def retrack_nadir(
         if not fit.success or fit.swh > 30.0:
             fit = _peak_fit(p, int(foot), pn)
         fits.append(fit)
-    fields = ("swh", "epoch", "amplitude", "noise_floor", "sigma_c", "rms_residual", "success")
+    fields = (
+        "swh",
+        "epoch",
+        "amplitude",
+        "noise_floor",
+        "sigma_c",
+        "rms_residual",
+        "success",
+        "message",
+    )
     values = {f: np.array([getattr(fit, f) for fit in fits]) for f in fields}
+    for name in ("amplitude", "noise_floor"):  # back to the waveforms' power units
+        values[name] = values[name] * np.where(flat, 1.0, top)
+    fits = [
+        dataclasses.replace(fit, amplitude=a, noise_floor=b)
+        for fit, a, b in zip(fits, values["amplitude"], values["noise_floor"])
+    ]
     if single:
         return fits[0]
     return BrownFit(**values)
@@ -455,4 +535,13 @@ def _peak_fit(power: np.ndarray, foot: int, noise: float) -> BrownFit:
         curvature = left - 2 * mid + right
         if curvature < 0:
             offset = float(np.clip(0.5 * (left - right) / curvature, -0.5, 0.5))
-    return BrownFit(0.0, top + offset, float(power[top] - noise), noise, 0.0, np.nan, False)
+    return BrownFit(
+        0.0,
+        top + offset,
+        float(power[top] - noise),
+        noise,
+        0.0,
+        np.nan,
+        False,
+        "a narrow first echo (no ocean plateau): retracked at its peak, SWH 0",
+    )

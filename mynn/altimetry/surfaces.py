@@ -1,8 +1,10 @@
 """Waveforms of other surfaces, a labelled data set, and a simulated along-track pass.
 
 The ocean's echo is the Brown-Hayne waveform (:mod:`mynn.altimetry.model`). Other surfaces
-are drawn with the simple shapes commonly used for them (the project's
-``notes/altimetry.md``):
+are drawn with the simple shapes commonly used for them in the retracking literature
+(e.g. the waveform classes of Deng & Featherstone 2006, J. Geophys. Res. 111, C06012, and
+of Gommenginger et al. 2011, "Retracking altimeter waveforms near the coasts", in
+*Coastal Altimetry*, Springer):
 
 - specular / quasi-specular (a calm lake, a sea-ice lead): a narrow Gaussian about sigma_p
   wide, 3-30 x the ocean's amplitude (:func:`specular_waveform`);
@@ -264,10 +266,23 @@ def make_dataset(
     unknown = [c for c in names if c not in CLASSES]
     if unknown or not names:
         raise ValueError(f"classes must be chosen from {CLASSES}, got {classes!r}")
-    low, high = swh_range
+    try:
+        low, high = (float(v) for v in swh_range)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"swh_range must be a (low, high) pair of wave heights in metres, got {swh_range!r}"
+        ) from None
     check_swh([low, high], "swh_range")
     if high < low:
         raise ValueError(f"swh_range must be (low, high) with low <= high, got {swh_range!r}")
+    try:
+        mispointing = tuple(float(v) for v in mispointing)
+        if len(mispointing) != 2:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"mispointing must be a (low, high) pair of angles in degrees, got {mispointing!r}"
+        ) from None
     if not 0 <= mispointing[0] <= mispointing[1] <= 2 * instrument.beamwidth_deg:
         raise ValueError(
             f"mispointing must be a (low, high) range of angles in degrees within 0 .. "
