@@ -7,6 +7,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
+from mynn.errors import UsageError
+
 
 class BinnedErrors(NamedTuple):
     """Bias (mean of estimate - truth), RMSE and count in each bin of the true value."""
@@ -26,14 +28,14 @@ def binned_errors(truth: ArrayLike, estimate: ArrayLike, edges: ArrayLike) -> Bi
     estimate = np.asarray(estimate, dtype=np.float64)
     edges = np.asarray(edges, dtype=np.float64)
     if truth.shape != estimate.shape or truth.ndim != 1:
-        raise ValueError(
+        raise UsageError(
             f"truth and estimate must be 1-D and of one shape, got {truth.shape} and "
             f"{estimate.shape}"
         )
     if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
-        raise ValueError(f"edges must be at least two increasing values, got {edges!r}")
+        raise UsageError(f"edges must be at least two increasing values, got {edges!r}")
     if not np.all(np.isfinite(estimate)):
-        raise ValueError("estimate contains NaN; drop or count the failed retrackings first")
+        raise UsageError("estimate contains NaN; drop or count the failed retrackings first")
     error = estimate - truth
     bins = np.digitize(truth, edges) - 1
     n_bins = len(edges) - 1
@@ -71,12 +73,12 @@ def rmse(truth: ArrayLike, estimate: ArrayLike) -> float:
     truth = np.asarray(truth, dtype=np.float64)
     estimate = np.asarray(estimate, dtype=np.float64)
     if truth.shape != estimate.shape:
-        raise ValueError(
+        raise UsageError(
             f"truth and estimate must have the same shape, got {truth.shape} and "
             f"{estimate.shape}: pair each estimate with its true value"
         )
     if truth.size == 0:
-        raise ValueError("rmse of no values: truth and estimate are empty")
+        raise UsageError("rmse of no values: truth and estimate are empty")
     error = estimate - truth
     return float(np.sqrt(np.mean(error**2)))
 
@@ -88,7 +90,7 @@ def block_mean(values: ArrayLike, size: int = 20) -> np.ndarray:
     """
     values = np.asarray(values, dtype=np.float64)
     if size < 1 or len(values) % size:
-        raise ValueError(
+        raise UsageError(
             f"length {len(values)} is not a multiple of the block size {size}; trim it first"
         )
     return values.reshape(len(values) // size, size, *values.shape[1:]).mean(axis=1)
@@ -102,7 +104,7 @@ def trailing_mean(values: ArrayLike, size: int = 20) -> np.ndarray:
     """
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 1 or size < 1:
-        raise ValueError("trailing_mean needs a 1-D array and a positive size")
+        raise UsageError("trailing_mean needs a 1-D array and a positive size")
     valid = np.isfinite(values)
     sums = np.cumsum(np.where(valid, values, 0.0))
     counts = np.cumsum(valid)
@@ -123,7 +125,7 @@ def centred_mean(values: ArrayLike, size: int = 21) -> np.ndarray:
     """
     values = np.asarray(values, dtype=np.float64)
     if size < 1 or size % 2 == 0:
-        raise ValueError(f"size must be a positive odd number, got {size}")
+        raise UsageError(f"size must be a positive odd number, got {size}")
     half = size // 2
     padded = np.concatenate([values, np.full(half, np.nan)])
     return trailing_mean(padded, size)[half:]
@@ -142,9 +144,9 @@ def lag_by_cross_correlation(
     truth = np.asarray(truth, dtype=np.float64)
     estimate = np.asarray(estimate, dtype=np.float64)
     if truth.shape != estimate.shape or truth.ndim != 1:
-        raise ValueError("truth and estimate must be 1-D series of the same length")
+        raise UsageError("truth and estimate must be 1-D series of the same length")
     if not 0 < max_lag < len(truth) // 2:
-        raise ValueError(f"max_lag must lie in 1 .. {len(truth) // 2 - 1}, got {max_lag}")
+        raise UsageError(f"max_lag must lie in 1 .. {len(truth) // 2 - 1}, got {max_lag}")
     lags = np.arange(-max_lag, max_lag + 1)
     correlation = np.full(len(lags), np.nan)
     n = len(truth)
@@ -159,11 +161,11 @@ def lag_by_cross_correlation(
         for name, series in (("truth", truth), ("estimate", estimate)):
             finite = series[np.isfinite(series)]
             if len(finite) > 1 and np.ptp(finite) == 0:
-                raise ValueError(
+                raise UsageError(
                     f"{name} is constant: a constant series correlates with nothing, so no "
                     "lag can be measured"
                 )
-        raise ValueError(
+        raise UsageError(
             f"truth and estimate share only {both.sum()} finite samples (more than 10 are "
             "needed at every lag): no lag can be measured"
         )

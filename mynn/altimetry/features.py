@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 
 from mynn.altimetry.model import JASON, Instrument, check_instrument, check_swh
 from mynn.altimetry.retrackers import as_waveforms, leading_edge_swh
+from mynn.errors import UsageError
 
 MAX_SWH = 12.0
 """Default top of the SWH scale used for network targets, in metres."""
@@ -33,7 +34,7 @@ def pulse_peakiness(waveform: ArrayLike) -> np.ndarray | float:
     power = as_waveforms(waveform)
     mean = power.mean(axis=1)
     if np.any(mean <= 0):
-        raise ValueError("pulse peakiness needs waveforms with positive mean power")
+        raise UsageError("pulse peakiness needs waveforms with positive mean power")
     value = power.max(axis=1) / mean
     return float(value[0]) if np.ndim(waveform) == 1 else value
 
@@ -43,7 +44,7 @@ def classifier_inputs(waveform: ArrayLike) -> np.ndarray:
     power = as_waveforms(waveform)
     peak = power.max(axis=1, keepdims=True)
     if np.any(peak <= 0) or np.any(power < 0):
-        raise ValueError("waveforms must hold non-negative powers with a positive maximum")
+        raise UsageError("waveforms must hold non-negative powers with a positive maximum")
     return 0.01 + 0.99 * power / peak
 
 
@@ -65,7 +66,7 @@ def swh_inputs(
     instrument = check_instrument(instrument)
     power = as_waveforms(waveform, instrument)
     if before < 1 or after < 1:
-        raise ValueError(f"before and after must be positive gate counts, got {before}, {after}")
+        raise UsageError(f"before and after must be positive gate counts, got {before}, {after}")
     edge = leading_edge_swh(power, instrument)
     epoch = np.nan_to_num(np.atleast_1d(edge.epoch), nan=instrument.tracking_gate)
     noise = np.atleast_1d(edge.noise_floor)
@@ -81,7 +82,7 @@ def swh_inputs(
 
 def _check_target_range(low: float, high: float, max_swh: float) -> None:
     if not 0.0 < low < high < 1.0 or not max_swh > 0:
-        raise ValueError(
+        raise UsageError(
             "targets need 0 < low < high < 1 (a sigmoid never reaches 0 or 1) and max_swh > 0; "
             f"got low={low!r}, high={high!r}, max_swh={max_swh!r}"
         )
@@ -94,7 +95,7 @@ def swh_to_target(
     _check_target_range(low, high, max_swh)
     swh = check_swh(swh)
     if np.any(swh > max_swh):
-        raise ValueError(
+        raise UsageError(
             f"swh above max_swh = {max_swh} m cannot be a sigmoid target; raise max_swh"
         )
     return low + (high - low) * swh / max_swh

@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike
 from scipy.special import log_ndtr
 
 from mynn.checks import random_generator
+from mynn.errors import UsageError
 
 C_LIGHT = 0.299792458
 """The speed of light in metres per nanosecond (the notes round it to 0.3 m/ns)."""
@@ -97,28 +98,28 @@ class Instrument:
     def __post_init__(self) -> None:
         n = self.n_gates
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 8:
-            raise ValueError(f"Instrument n_gates must be a whole number >= 8, got {n!r}")
+            raise UsageError(f"Instrument n_gates must be a whole number >= 8, got {n!r}")
         for name in ("gate_ns", "sigma_p_gates", "altitude_m", "rate_hz", "earth_radius_m"):
             value = getattr(self, name)
             if not (isinstance(value, (int, float, np.integer, np.floating)) and value > 0) or (
                 not math.isfinite(value)
             ):
-                raise ValueError(
+                raise UsageError(
                     f"Instrument {name} must be a finite positive number, got {value!r} "
                     "(a zero would divide by zero in the Brown model)"
                 )
         if not (math.isfinite(self.beamwidth_deg) and 0 < self.beamwidth_deg < 90):
-            raise ValueError(
+            raise UsageError(
                 f"Instrument beamwidth_deg must lie strictly between 0 and 90 degrees, got "
                 f"{self.beamwidth_deg!r}"
             )
         if not (math.isfinite(self.tracking_gate) and 0 <= self.tracking_gate <= n - 1):
-            raise ValueError(
+            raise UsageError(
                 f"Instrument tracking_gate must lie inside the window, 0 .. {n - 1}, got "
                 f"{self.tracking_gate!r}"
             )
         if not (math.isfinite(self.looks) and self.looks >= 1):
-            raise ValueError(f"Instrument looks must be a number >= 1, got {self.looks!r}")
+            raise UsageError(f"Instrument looks must be a number >= 1, got {self.looks!r}")
 
     @property
     def gate_m(self) -> float:
@@ -168,7 +169,7 @@ ENVISAT = Instrument(
 # ------------------------------------------------------------------------------ checks
 def check_instrument(instrument: Instrument) -> Instrument:
     if not isinstance(instrument, Instrument):
-        raise ValueError(
+        raise UsageError(
             f"instrument must be an Instrument (e.g. mynn.altimetry.JASON), got "
             f"{type(instrument).__name__}"
         )
@@ -179,9 +180,9 @@ def check_swh(swh: ArrayLike, name: str = "swh") -> np.ndarray:
     """Significant wave heights in metres: finite and not negative."""
     value = np.asarray(swh, dtype=np.float64)
     if not np.all(np.isfinite(value)):
-        raise ValueError(f"{name} must be a finite number of metres, got {swh!r}")
+        raise UsageError(f"{name} must be a finite number of metres, got {swh!r}")
     if np.any(value < 0):
-        raise ValueError(
+        raise UsageError(
             f"{name} (significant wave height) cannot be negative, got {swh!r} m; "
             "use 0 for a flat sea"
         )
@@ -193,7 +194,7 @@ def check_epoch(epoch: ArrayLike, instrument: Instrument, name: str = "epoch") -
     value = np.asarray(epoch, dtype=np.float64)
     last = instrument.n_gates - 1
     if not np.all(np.isfinite(value)) or np.any(value < 0) or np.any(value > last):
-        raise ValueError(
+        raise UsageError(
             f"{name} must lie inside the {instrument.name} window, 0 .. {last} gates; got "
             f"{epoch!r}. Epochs are counted in gates from the window's first gate."
         )
@@ -205,7 +206,7 @@ def check_positive(value: ArrayLike, name: str, allow_zero: bool = False) -> np.
     bad = ~np.isfinite(array) | ((array < 0) if allow_zero else (array <= 0))
     if np.any(bad):
         kind = "not negative" if allow_zero else "positive"
-        raise ValueError(f"{name} must be finite and {kind}, got {value!r}")
+        raise UsageError(f"{name} must be finite and {kind}, got {value!r}")
     return array
 
 
@@ -292,7 +293,7 @@ def brown_waveform(
     """
     instrument = check_instrument(instrument)
     if np.ndim(swh) or np.ndim(epoch) or np.ndim(amplitude) or np.ndim(noise_floor):
-        raise ValueError(
+        raise UsageError(
             "brown_waveform makes one waveform: swh, epoch, amplitude and noise_floor must "
             "be single numbers (call it in a loop, or use mynn.altimetry.make_dataset)"
         )
@@ -301,7 +302,7 @@ def brown_waveform(
     amplitude = check_positive(amplitude, "amplitude")
     noise_floor = check_positive(noise_floor, "noise_floor", allow_zero=True)
     if not np.isfinite(mispointing) or abs(mispointing) > 2 * instrument.beamwidth_deg:
-        raise ValueError(
+        raise UsageError(
             f"mispointing must be a finite angle in degrees within +-2 beamwidths "
             f"(+-{2 * instrument.beamwidth_deg:g} degrees); got {mispointing!r}"
         )
@@ -330,14 +331,14 @@ def add_speckle(
     """
     power = np.asarray(waveform, dtype=np.float64)
     if not np.all(np.isfinite(power)) or np.any(power < 0):
-        raise ValueError("waveform must hold finite, non-negative powers")
+        raise UsageError("waveform must hold finite, non-negative powers")
     if (
         isinstance(looks, bool)
         or not isinstance(looks, (int, float, np.integer, np.floating))
         or not np.isfinite(looks)
         or looks < 1
     ):
-        raise ValueError(
+        raise UsageError(
             f"looks (echoes averaged per waveform) must be a number >= 1, got {looks!r}"
         )
     rng = random_generator(seed, rng=rng)

@@ -39,6 +39,7 @@ from mynn.altimetry.model import (
     check_instrument,
     sigma_c_from_swh,
 )
+from mynn.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,10 @@ def _check_range(value, name: str, low: float, high: float | None = None) -> tup
     try:
         a, b = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a (low, high) pair of numbers, got {value!r}") from None
+        raise UsageError(f"{name} must be a (low, high) pair of numbers, got {value!r}") from None
     if not (np.isfinite(a) and np.isfinite(b) and low <= a <= b) or (high is not None and b > high):
         limit = "" if high is None else f" and high <= {high:g}"
-        raise ValueError(
+        raise UsageError(
             f"{name} must be (low, high) with {low:g} <= low <= high{limit}; got {value!r}"
         )
     return a, b
@@ -127,15 +128,15 @@ def simulate_contaminated_pass(
         or not isinstance(n_waveforms, (int, np.integer))
         or n_waveforms < 20
     ):
-        raise ValueError(f"n_waveforms must be a whole number >= 20, got {n_waveforms!r}")
+        raise UsageError(f"n_waveforms must be a whole number >= 20, got {n_waveforms!r}")
     if not (np.isfinite(burst_rate) and 0 <= burst_rate <= 0.5):
-        raise ValueError(f"burst_rate must lie in 0 .. 0.5 bursts per waveform, got {burst_rate!r}")
+        raise UsageError(f"burst_rate must lie in 0 .. 0.5 bursts per waveform, got {burst_rate!r}")
     length_low, length_high = _check_range(burst_length, "burst_length", 1, n_waveforms // 4)
     bright_low, bright_high = _check_range(brightness, "brightness", 0.0)
     offset_low, offset_high = _check_range(offset, "offset", 1.0, instrument.n_gates / 3)
     swh_low, swh_high = _check_range(swh_range, "swh_range", 0.0, 20.0)
     if not (np.isfinite(wander) and 0 <= wander <= instrument.n_gates / 8):
-        raise ValueError(
+        raise UsageError(
             f"wander must lie in 0 .. {instrument.n_gates / 8:g} gates, got {wander!r}"
         )
     looks = instrument.looks if looks is None else looks

@@ -47,6 +47,7 @@ from mynn.altimetry.model import (
     swh_from_sigma_c,
 )
 from mynn.checks import check_whole_number
+from mynn.errors import UsageError
 
 EDGE_10_90 = 2.0 * 1.2815515655446004
 """The 10 %-90 % width of an error-function edge in units of its sigma (2.563)."""
@@ -56,17 +57,17 @@ def as_waveforms(waveform: ArrayLike, instrument: Instrument | None = None) -> n
     """Waveforms as a 2-D float array, one per row (a single 1-D waveform becomes one row)."""
     power = np.asarray(waveform, dtype=np.float64)
     if power.ndim not in (1, 2) or power.shape[-1] < 8:
-        raise ValueError(
+        raise UsageError(
             "waveform must be one waveform (1-D, one power per gate) or a 2-D array with one "
             f"waveform per row, at least 8 gates long; got shape {power.shape}"
         )
     if instrument is not None and power.shape[-1] != instrument.n_gates:
-        raise ValueError(
+        raise UsageError(
             f"waveforms have {power.shape[-1]} gates but {instrument.name} has "
             f"{instrument.n_gates}; pass the instrument that recorded them"
         )
     if not np.all(np.isfinite(power)):
-        raise ValueError("waveform contains NaN or infinity")
+        raise UsageError("waveform contains NaN or infinity")
     return np.atleast_2d(power)
 
 
@@ -82,7 +83,7 @@ def running_mean(waveform: ArrayLike, width: int = 3) -> np.ndarray:
     """
     check_whole_number("width", width, fix="use an odd number of gates: 1, 3, 5, ...")
     if width % 2 == 0:
-        raise ValueError(f"width must be odd so the mean stays centred, got {width}")
+        raise UsageError(f"width must be odd so the mean stays centred, got {width}")
     power = np.asarray(waveform, dtype=np.float64)
     return ndimage.uniform_filter1d(power, width, axis=-1, mode="nearest")
 
@@ -113,14 +114,14 @@ def ocog(waveform: ArrayLike, skip: int = 4) -> OCOG:
     power = as_waveforms(waveform)
     n = power.shape[1]
     if isinstance(skip, bool) or not isinstance(skip, (int, np.integer)):
-        raise ValueError(f"skip must be a whole number of gates, got {skip!r}")
+        raise UsageError(f"skip must be a whole number of gates, got {skip!r}")
     if skip < 0 or 2 * skip >= n - 2:
-        raise ValueError(f"skip must be between 0 and {(n - 3) // 2} for {n} gates, got {skip}")
+        raise UsageError(f"skip must be between 0 and {(n - 3) // 2} for {n} gates, got {skip}")
     p = power[:, skip : n - skip]
     gates = np.arange(skip, n - skip, dtype=np.float64)
     p2, p4 = (p**2).sum(axis=1), (p**4).sum(axis=1)
     if np.any(p2 == 0):
-        raise ValueError("a waveform is all zeros in the retracked gates; nothing to retrack")
+        raise UsageError("a waveform is all zeros in the retracked gates; nothing to retrack")
     amplitude = np.sqrt(p4 / p2)
     width = p2**2 / p4
     centre = (gates * p**2).sum(axis=1) / p2
@@ -159,7 +160,7 @@ def threshold_retrack(
     epoch estimate in gates (NaN where the waveform never crosses).
     """
     if not 0.0 < fraction < 1.0:
-        raise ValueError(f"fraction must lie strictly between 0 and 1, got {fraction!r}")
+        raise UsageError(f"fraction must lie strictly between 0 and 1, got {fraction!r}")
     single = np.ndim(waveform) == 1
     power = as_waveforms(waveform)
     noise = noise_floor_estimate(power) if noise_floor is None else np.asarray(noise_floor)
@@ -342,7 +343,7 @@ def retrack_brown(
     if not (isinstance(start, (int, np.integer)) and isinstance(stop, (int, np.integer))) or not (
         0 <= start < stop <= n and stop - start >= 8
     ):
-        raise ValueError(
+        raise UsageError(
             f"window must be (start, stop) gates with 0 <= start < stop <= {n} and at least 8 "
             f"gates; got {window!r}"
         )
@@ -352,7 +353,7 @@ def retrack_brown(
         or not np.isfinite(mispointing)
         or abs(mispointing) > 2 * instrument.beamwidth_deg
     ):
-        raise ValueError(
+        raise UsageError(
             f"mispointing must be a finite angle in degrees within +-2 beamwidths "
             f"(+-{2 * instrument.beamwidth_deg:g} degrees for {instrument.name}); got "
             f"{mispointing!r}. Beyond that the antenna sees no nadir echo to fit."
@@ -365,7 +366,7 @@ def retrack_brown(
     if initial is not None:
         initial = np.atleast_2d(np.asarray(initial, dtype=np.float64))
         if initial.shape != (len(power), 4) or not np.all(np.isfinite(initial)):
-            raise ValueError(
+            raise UsageError(
                 "initial must be finite (amplitude, epoch, sigma_c, noise_floor), one row per "
                 f"waveform: shape ({len(power)}, 4); got {initial.shape}"
             )
@@ -471,11 +472,11 @@ def retrack_nadir(
     else:
         feet = np.atleast_1d(np.asarray(feet, dtype=np.float64))
         if feet.shape != (len(power),):
-            raise ValueError(
+            raise UsageError(
                 f"feet must hold one gate per waveform ({len(power)}), got shape {feet.shape}"
             )
         if not np.all(np.isfinite(feet) & (feet >= 0) & (feet <= n - 1)):
-            raise ValueError(f"feet must be gates inside the window, 0 .. {n - 1}")
+            raise UsageError(f"feet must be gates inside the window, 0 .. {n - 1}")
         noise = np.array(
             [
                 float(np.median(p[max(0, int(f) - 8) : max(1, int(f) - 2)]))

@@ -35,6 +35,7 @@ from torch import nn
 from mynn.altimetry.model import JASON, Instrument, check_instrument
 from mynn.altimetry.passes import simulate_contaminated_pass
 from mynn.altimetry.retrackers import as_waveforms, running_mean
+from mynn.errors import UsageError
 
 SWH_SCALE = 10.0
 """Metres per unit of the SWH head's output."""
@@ -48,10 +49,10 @@ def pass_inputs(waveforms) -> np.ndarray:
     """The network's input: log(p / min(S)) / 5 per gate (S the 3-gate running mean)."""
     power = as_waveforms(waveforms)
     if np.any(power < 0):
-        raise ValueError("waveforms must hold non-negative powers")
+        raise UsageError("waveforms must hold non-negative powers")
     floor = np.maximum(running_mean(power, 3).min(axis=1, keepdims=True), 1e-300)
     if np.any(power.max(axis=1) <= 0):
-        raise ValueError("a waveform is all zeros: there is no echo to read")
+        raise UsageError("a waveform is all zeros: there is no echo to read")
     return (np.log(np.maximum(power, 1e-3 * floor) / floor) / 5.0).astype(np.float32)
 
 
@@ -111,7 +112,7 @@ def estimate_pass(model: PassNet, waveforms) -> PassEstimate:
     """Run ``model`` over one pass: the picked epoch, SWH and the pick's probability."""
     x = torch.from_numpy(pass_inputs(waveforms))[None]
     if x.shape[-1] != model.n_gates:
-        raise ValueError(f"the model reads {model.n_gates} gates, the waveforms have {x.shape[-1]}")
+        raise UsageError(f"the model reads {model.n_gates} gates, the waveforms have {x.shape[-1]}")
     model.eval()
     with torch.no_grad():
         logits, swh = model(x)
@@ -159,12 +160,12 @@ def train_pass_net(
     ``batch`` windows. Seeded by ``seed`` (torch and the window draws).
     """
     if not passes:
-        raise ValueError("train_pass_net needs at least one pass to learn from")
+        raise UsageError("train_pass_net needs at least one pass to learn from")
     for name, value in (("steps", steps), ("window", window), ("batch", batch)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+            raise UsageError(f"{name} must be a positive whole number, got {value!r}")
     if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+        raise UsageError(f"lr must be a positive number, got {lr!r}")
     check_instrument(passes[0].instrument)
     inputs = [torch.from_numpy(pass_inputs(p.waveforms)) for p in passes]
     targets = [
@@ -174,7 +175,7 @@ def train_pass_net(
     swh = [torch.from_numpy(p.swh.astype(np.float32)) for p in passes]
     shortest = min(len(p) for p in passes)
     if window > shortest:
-        raise ValueError(f"window ({window}) is longer than the shortest pass ({shortest})")
+        raise UsageError(f"window ({window}) is longer than the shortest pass ({shortest})")
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)

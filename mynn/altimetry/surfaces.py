@@ -47,6 +47,7 @@ from mynn.altimetry.model import (
     sigma_c_from_swh,
 )
 from mynn.checks import check_whole_number, random_generator
+from mynn.errors import UsageError
 
 CLASSES = ("ocean", "specular", "ocean_bright", "multi_peak", "land")
 """The surface classes of :func:`make_dataset`, in label order (0 .. 4)."""
@@ -113,7 +114,7 @@ def multi_peak_waveform(
     peak_epochs = np.atleast_1d(np.asarray(peak_epochs, dtype=np.float64))
     peak_amplitudes = np.atleast_1d(np.asarray(peak_amplitudes, dtype=np.float64))
     if peak_epochs.ndim != 1 or peak_epochs.shape != peak_amplitudes.shape:
-        raise ValueError(
+        raise UsageError(
             "peak_epochs and peak_amplitudes must be 1-D and of the same length, got shapes "
             f"{peak_epochs.shape} and {peak_amplitudes.shape}"
         )
@@ -142,7 +143,7 @@ def ocean_with_bright_target(
 ) -> np.ndarray:
     """An ocean waveform plus one bright off-nadir peak ``target_delay`` gates after it."""
     if not np.isfinite(target_delay) or target_delay <= 0:
-        raise ValueError(
+        raise UsageError(
             f"target_delay must be a positive number of gates (an off-nadir target is always "
             f"further away than nadir), got {target_delay!r}"
         )
@@ -265,32 +266,32 @@ def make_dataset(
     names = [classes] if isinstance(classes, str) else list(classes)
     unknown = [c for c in names if c not in CLASSES]
     if unknown or not names:
-        raise ValueError(f"classes must be chosen from {CLASSES}, got {classes!r}")
+        raise UsageError(f"classes must be chosen from {CLASSES}, got {classes!r}")
     try:
         low, high = (float(v) for v in swh_range)
     except (TypeError, ValueError):
-        raise ValueError(
+        raise UsageError(
             f"swh_range must be a (low, high) pair of wave heights in metres, got {swh_range!r}"
         ) from None
     check_swh([low, high], "swh_range")
     if high < low:
-        raise ValueError(f"swh_range must be (low, high) with low <= high, got {swh_range!r}")
+        raise UsageError(f"swh_range must be (low, high) with low <= high, got {swh_range!r}")
     try:
         mispointing = tuple(float(v) for v in mispointing)
         if len(mispointing) != 2:
             raise ValueError
     except (TypeError, ValueError):
-        raise ValueError(
+        raise UsageError(
             f"mispointing must be a (low, high) pair of angles in degrees, got {mispointing!r}"
         ) from None
     if not 0 <= mispointing[0] <= mispointing[1] <= 2 * instrument.beamwidth_deg:
-        raise ValueError(
+        raise UsageError(
             f"mispointing must be a (low, high) range of angles in degrees within 0 .. "
             f"{2 * instrument.beamwidth_deg:g}, got {mispointing!r}"
         )
     centre = instrument.tracking_gate
     if not 0 <= epoch_spread <= min(centre, instrument.n_gates - 20 - centre) / 2:
-        raise ValueError(
+        raise UsageError(
             f"epoch_spread must lie between 0 and "
             f"{min(centre, instrument.n_gates - 20 - centre) / 2:g} gates for "
             f"{instrument.name} (land epochs spread twice as far), got {epoch_spread!r}"
@@ -457,7 +458,7 @@ def simulate_track(
     ):
         check_positive(value, name)
     if not 0 < tracker_gain <= 1:
-        raise ValueError(f"tracker_gain must lie in (0, 1], got {tracker_gain!r}")
+        raise UsageError(f"tracker_gain must lie in (0, 1], got {tracker_gain!r}")
     looks = instrument.looks if looks is None else looks
     rng = random_generator(seed, rng=rng)
     step_km = ground_speed_km_s / instrument.rate_hz

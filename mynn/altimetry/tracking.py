@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike
 
 from mynn.altimetry.model import JASON, Instrument, check_instrument
 from mynn.altimetry.retrackers import as_waveforms, running_mean
+from mynn.errors import UsageError
 
 RISE_GATES = 4
 """Half-span k of the rise detector r(g) = S(g + k) - S(g - k), in gates."""
@@ -145,22 +146,22 @@ def track_water_peak(
     instrument = check_instrument(instrument)
     power = np.asarray(waveforms, dtype=np.float64)
     if power.ndim != 2 or len(power) < 2:
-        raise ValueError(
+        raise UsageError(
             "track_water_peak follows a pass: give an (n, n_gates) array of at least 2 "
             f"consecutive waveforms, got shape {power.shape}"
         )
     power = as_waveforms(power, instrument)
     if np.any(power < 0):
-        raise ValueError("waveforms must hold non-negative powers")
+        raise UsageError("waveforms must hold non-negative powers")
     for name, value in (
         ("step_gates", step_gates),
         ("jump_cost", jump_cost),
         ("start_spread", start_spread),
     ):
         if not (np.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a positive number, got {value!r}")
+            raise UsageError(f"{name} must be a positive number, got {value!r}")
     if not (np.isfinite(weak_cost) and weak_cost >= 0):
-        raise ValueError(f"weak_cost must be a number >= 0, got {weak_cost!r}")
+        raise UsageError(f"weak_cost must be a number >= 0, got {weak_cost!r}")
     epochs, rises = leading_edge_candidates(power)
     n = len(power)
     # a waveform without candidates gets a placeholder (the previous waveform's candidates,
