@@ -69,7 +69,40 @@ scripts/vendor_web_assets.py.
   LICENSE). The licences of the libraries bundled into embed-amd.js are listed in
   embed-amd.js.LICENSE.txt.
 - mathjax 3.2.2 (mathjax/): Apache License 2.0, text in mathjax/LICENSE.
+- ipycanvas (ipycanvas/index.js, from the Python package's share/jupyter/nbextensions): BSD
+  3-Clause licence, Copyright (c) Martin Renou; bundled licences in index.js.LICENSE.txt.
 """
+
+
+# Widget libraries whose JavaScript is taken from their installed Python package (the
+# AMD bundle it ships for the classic notebook), so it matches the Python side that saved
+# the widget state: package, file inside the environment's share/jupyter, vendor path.
+PYTHON_PACKAGES = [
+    ("ipycanvas", "nbextensions/ipycanvas/index.js", "ipycanvas/index.js"),
+    ("ipycanvas", "nbextensions/ipycanvas/index.js.LICENSE.txt", "ipycanvas/index.js.LICENSE.txt"),
+]
+
+
+def copy_from_python_packages() -> list[dict]:
+    """Copy the widget bundles listed in PYTHON_PACKAGES from this environment."""
+    from importlib.metadata import version
+
+    share = Path(sys.prefix) / "share" / "jupyter"
+    entries: dict[str, dict] = {}
+    for package, source, target in PYTHON_PACKAGES:
+        src = share / source
+        if not src.exists():
+            raise RuntimeError(f"{src} is missing: pip install {package}")
+        dest = VENDOR / target
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+        entry = entries.setdefault(
+            package,
+            {"name": package, "version": version(package), "license": "BSD-3-Clause",
+             "source": "PyPI wheel, share/jupyter", "files": {}},
+        )
+        entry["files"][str(dest.relative_to(VENDOR))] = sha256(dest)
+    return list(entries.values())
 
 
 def sha256(path: Path) -> str:
@@ -139,6 +172,7 @@ def main() -> int:
                     "files": {str(f.relative_to(VENDOR)): sha256(f) for f in sorted(files)},
                 }
             )
+    manifest["packages"] += copy_from_python_packages()
     (VENDOR / "LICENSES.md").write_text(LICENSES)
     (VENDOR / "MANIFEST.json").write_text(json.dumps(manifest, indent=1) + "\n")
     print(f"wrote {VENDOR.relative_to(ROOT)}: " + ", ".join(f"{p['name']}@{p['version']}" for p in manifest["packages"]))
