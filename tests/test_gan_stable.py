@@ -168,3 +168,41 @@ def test_train_gan_keeps_the_average_of_gs_weights_after_every_step():
     torch.testing.assert_close(_flat(history.average), expected)
     assert not torch.equal(_flat(history.average), _flat(g))  # the average, not G itself
     assert _train(1)[2].average is None
+
+
+# --------------------------------------------------------------------------- shipped generators
+
+
+def test_the_showcase_scripts_first_steps_reproduce_the_shipped_run():
+    """Re-run each stage's first steps as scripts/train_gan_showcase.py does; compare losses."""
+    from mynn.gan import showcase
+    from mynn.gan.models import BOOK_STEPS
+
+    generators, first_losses, info = showcase.load_stages()
+    assert list(generators) == [stage.name for stage in BOOK_STEPS]
+    assert info["epochs"] == showcase.STAGE_EPOCHS and info["batch_size"] == showcase.STAGE_BATCH
+    assert first_losses.shape == (len(BOOK_STEPS), showcase.CHECKED_STEPS, 3)
+    images, _ = datasets.load_mnist("train")
+    for stage, shipped in zip(BOOK_STEPS, first_losses):
+        # one epoch visits the digits in the same order as the first of the shipped run's
+        _, history = showcase.train_stage(stage, images, epochs=1, device="cpu")
+        steps = slice(0, showcase.CHECKED_STEPS)
+        again = np.stack([history.d_real[steps], history.d_fake[steps], history.g[steps]], axis=1)
+        np.testing.assert_allclose(again, shipped, rtol=1e-4, err_msg=stage.name)
+
+
+def test_shipped_generators_load_and_draw_digits():
+    from mynn.gan import showcase
+
+    generators, _, _ = showcase.load_stages()
+    last = generators["+ seed randn(100)"]
+    assert last.seed_size == 100 and not last.training
+    for name in ("mnist", "conv"):
+        generator, how = showcase.load_recipe(name)
+        assert how["epochs"] >= 1 and how["cpu_seconds"] > 0
+        from mynn.gan.recipes import get_recipe
+
+        digits = get_recipe(name).generate(generator, 200, seed=0)
+        assert digits.shape == (200, 784) and 0 <= digits.min() and digits.max() <= 1
+    with pytest.raises(ValueError, match="no shipped generator"):
+        showcase.load_recipe("mnist-first")
