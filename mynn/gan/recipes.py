@@ -127,7 +127,7 @@ class Recipe:
         return np.arange(n) * n_classes // n
 
 
-EPOCHS_MNIST = 250
+EPOCHS_MNIST = 220
 
 RECIPES: dict[str, Recipe] = {}
 """Every GAN the command line can train, by ``--model`` name."""
@@ -274,7 +274,7 @@ def _conditional_digits():
 
 
 CONV_CHANNELS = 32
-EPOCHS_CONV = 45
+EPOCHS_CONV = 38
 EPOCHS_CONDITIONAL = 16
 CONDITIONAL_EMA = 0.999
 
