@@ -1,4 +1,4 @@
-"""Train the generators that notebooks 21 and 22 show but cannot train in a minute, and ship them.
+"""Train the book's six MNIST GAN stages for notebook 21 and ship their generators.
 
 Each of the book's stages (first attempt, + BCE, + LeakyReLU, + LayerNorm, + Adam,
 + seed randn(100); ``mynn.gan.models.BOOK_STEPS``) is trained for the same budget,
@@ -8,12 +8,7 @@ written (float16) to ``mynn/gan/pretrained/book_stages.npz`` with the CPU second
 stage took and the losses of its first steps (``tests/test_gan_stable.py`` re-runs those
 steps and compares).
 
-With ``--recipes mnist,conv`` it trains those recipes of ``python -m mynn gan`` with their
-defaults instead (seed 0, one thread), prints their CPU seconds and measures, and writes
-their generators (the weight averages) to ``mynn/gan/pretrained/recipes.npz``.
-
-    python scripts/train_gan_showcase.py            # the book's stages
-    python scripts/train_gan_showcase.py --recipes mnist,conv
+    python scripts/train_gan_showcase.py [--out mynn/gan/pretrained/book_stages.npz]
 """
 
 from __future__ import annotations
@@ -34,36 +29,12 @@ from mynn.gan.training import generate
 PRETRAINED = Path(__file__).resolve().parents[1] / "mynn" / "gan" / "pretrained"
 
 
-def train_recipes(names: list[str], out: Path) -> None:
-    from mynn.gan.recipes import get_recipe
-
-    generators, info = {}, {}
-    for name in names:
-        recipe = get_recipe(name)
-        start = time.process_time()
-        _, generator, history = recipe.train(seed=0, device="cpu", progress=False)
-        seconds = round(time.process_time() - start, 1)
-        score = score_digits(recipe.generate(generator, 1000, seed=0))
-        generators[name] = generator
-        info[name] = {"epochs": history.epochs, "seed": 0, "cpu_seconds": seconds,
-                      "torch": torch.__version__}  # fmt: skip
-        print(f"{name}: {seconds:.0f} CPU s", *score.lines(), sep="\n  ", flush=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    showcase.save_recipes(out, generators, info)
-    print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--epochs", type=int, default=showcase.STAGE_EPOCHS)
-    parser.add_argument("--recipes", default=None, help="e.g. mnist,conv: train these recipes")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    if args.recipes:
-        out = args.out or PRETRAINED / showcase.RECIPES_FILE_NAME
-        train_recipes(args.recipes.split(","), out)
-        return
     args.out = args.out or PRETRAINED / showcase.FILE_NAME
     images, _ = load_mnist("train")
     generators, first_losses, seconds = [], [], {}

@@ -1,4 +1,4 @@
-"""Generators trained longer than a notebook can afford, shipped for notebooks 21 and 22.
+"""The book's refinements trained long enough to see them: shipped generators for notebook 21.
 
 Notebook 21 compares the book's six stages of the MNIST GAN (:data:`mynn.gan.models.BOOK_STEPS`,
 from the first attempt to the improved GAN). Two epochs per stage, all a notebook can train
@@ -8,11 +8,6 @@ for that budget once (fixed seed, one torch thread) with :func:`train_stage`, an
 generators' weights in ``mynn/gan/pretrained/book_stages.npz`` (float16, about 2 MB), with
 the losses of each stage's first :data:`CHECKED_STEPS` steps so a test can check that the
 script, re-run, starts exactly as the shipped run did. :func:`load_stages` reads them back.
-
-The same script trains the ``mnist`` and ``conv`` recipes of ``python -m mynn gan`` with
-their defaults (3 minutes of CPU each) and ships their averaged generators in
-``mynn/gan/pretrained/recipes.npz`` (float16), so notebooks 21 and 22 can show what the full
-budget draws; :func:`load_recipe` reads one back.
 """
 
 from __future__ import annotations
@@ -37,7 +32,6 @@ CHECKED_STEPS = 20
 """Steps whose losses are stored, to check a re-run of the script against the shipped run."""
 
 FILE_NAME = "book_stages.npz"
-RECIPES_FILE_NAME = "recipes.npz"
 
 
 def train_stage(
@@ -97,16 +91,8 @@ def save_stages(path, generators, first_losses, info: dict) -> None:
     np.savez_compressed(path, **arrays)
 
 
-def save_recipes(path, generators: dict, info: dict) -> None:
-    """Write recipes' trained generators (float16), by recipe name, to an ``.npz`` file."""
-    arrays = {"info": np.array(json.dumps(info))}
-    for name, generator in generators.items():
-        arrays.update(_state_arrays(name, generator))
-    np.savez_compressed(path, **arrays)
-
-
-def _shipped(name: str = FILE_NAME):
-    return resources.files("mynn.gan") / "pretrained" / name
+def _shipped():
+    return resources.files("mynn.gan") / "pretrained" / FILE_NAME
 
 
 def load_stages() -> tuple[dict[str, MnistGenerator], np.ndarray, dict]:
@@ -121,20 +107,3 @@ def load_stages() -> tuple[dict[str, MnistGenerator], np.ndarray, dict]:
             for i, stage in enumerate(BOOK_STEPS)
         }
         return generators, saved["first_losses"].astype(np.float64), info
-
-
-def load_recipe(name: str):
-    """The shipped generator of recipe ``name`` (trained with its defaults) and the info.
-
-    ``info[name]`` holds its epochs, seed and CPU seconds.
-    """
-    from mynn.gan.recipes import get_recipe
-
-    recipe = get_recipe(name)
-    with _shipped(RECIPES_FILE_NAME).open("rb") as handle, np.load(handle) as saved:
-        info = json.loads(str(saved["info"]))
-        if name not in info:
-            raise ValueError(f"no shipped generator for recipe {name!r}; shipped: {sorted(info)}")
-        with seeded(0):
-            _, generator = recipe.build()
-        return _load_state(saved, name, generator), info[name]

@@ -19,7 +19,8 @@ small, and each is a switch, so the book's networks stay as the book builds them
   unusual effectiveness of averaging in GAN training"): :class:`WeightAverage` keeps
   ``average <- decay * average + (1 - decay) * weights`` after every step. The live
   generator circles around an equilibrium (notebook 11 shows why); the average sits nearer
-  its middle and draws cleaner digits (``train_gan(..., ema=0.999)``).
+  its middle and draws cleaner digits (``train_gan(..., ema=0.999)``). A warm-up keeps the
+  random starting weights out of the average of a short run.
 - **larger minibatches with two time-scale learning rates** (Heusel et al. 2017, TTUR):
   separate learning rates for D and G, chosen in :mod:`mynn.gan.recipes`.
 """
@@ -58,8 +59,12 @@ class WeightAverage:
 
     ``average = WeightAverage(generator, decay)`` copies the network; after each training
     step ``average.update(generator)`` sets every parameter of the copy to
-    ``decay * average + (1 - decay) * current`` and copies the buffers (BatchNorm's running
-    statistics) as they are. ``average.model`` is the averaged network: draw samples from it.
+    ``d * average + (1 - d) * current`` with ``d = min(decay, (1 + t) / (10 + t))`` at the
+    t-th update (t = 1, 2, ...), and copies the buffers (BatchNorm's running statistics) as
+    they are. The warm-up ``(1 + t) / (10 + t)`` (as in TensorFlow's
+    ``ExponentialMovingAverage``) keeps the random starting weights from lingering in the
+    average of a short run: with ``decay`` alone they would still weigh ``decay ** t``
+    (0.999 ** 1000 = 0.37). ``average.model`` is the averaged network: draw samples from it.
 
     Parameters
     ----------
@@ -73,13 +78,16 @@ class WeightAverage:
         if not 0.0 <= decay < 1.0:
             raise ValueError(f"decay must lie in [0, 1), e.g. 0.999; got {decay!r}")
         self.decay = float(decay)
+        self.updates = 0
         self.model = copy.deepcopy(model)
         self.model.requires_grad_(False)
 
     @torch.no_grad()
     def update(self, model: nn.Module) -> None:
-        """One step of the average: ``average <- decay * average + (1 - decay) * model``."""
+        """One step of the average: ``average <- d * average + (1 - d) * model`` (see above)."""
+        self.updates += 1
+        decay = min(self.decay, (1 + self.updates) / (10 + self.updates))
         for mine, theirs in zip(self.model.parameters(), model.parameters()):
-            mine.lerp_(theirs.detach(), 1.0 - self.decay)
+            mine.lerp_(theirs.detach(), 1.0 - decay)
         for mine, theirs in zip(self.model.buffers(), model.buffers()):
             mine.copy_(theirs)
