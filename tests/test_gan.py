@@ -360,7 +360,7 @@ def test_recipes_registry():
 
 def test_cli_gan_trains_saves_samples_and_reports_quality(tmp_path, capsys):
     out, samples = tmp_path / "grid.png", tmp_path / "digits.npy"
-    code = main(["gan", "--epochs", "1", "--seed", "2", "--out", str(out), "--samples",
+    code = main(["gan", "--epochs", "5", "--seed", "2", "--out", str(out), "--samples",
                  str(samples), "--no-progress"])  # fmt: skip
     stdout = capsys.readouterr().out
     assert code == 0
