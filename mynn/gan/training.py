@@ -102,6 +102,8 @@ class GanHistory:
     average : nn.Module or None
         With ``ema``: the generator whose weights are the moving average of G's
         (:class:`mynn.gan.stable.WeightAverage`); None otherwise.
+    label_smoothing : float
+        As trained: D's target for real examples was ``1 - label_smoothing``.
     """
 
     d_real: np.ndarray
@@ -112,6 +114,7 @@ class GanHistory:
     seconds: float
     snapshots: list[tuple[int, Any]] = field(default_factory=list)
     average: nn.Module | None = None
+    label_smoothing: float = 0.0
 
     @property
     def d(self) -> np.ndarray:
@@ -365,6 +368,7 @@ def train_gan(
         seconds=seconds,
         snapshots=snapshots,
         average=None if average is None else average.model,
+        label_smoothing=label_smoothing,
     )
 
 
