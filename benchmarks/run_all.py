@@ -137,9 +137,7 @@ def gan_section() -> str | None:
     return (
         "`python benchmarks/bench_gan.py --ablation --speed` (every `python -m mynn gan` recipe "
         "on the bundled digits with its defaults, then the default recipe without each of its "
-        "tools; CPU seconds, one torch thread):\n\n```\n"
-        + result.stdout.strip()
-        + "\n```"
+        "tools; CPU seconds, one torch thread):\n\n```\n" + result.stdout.strip() + "\n```"
     )
 
 
