@@ -1,110 +1,127 @@
-"""The MNIST GAN: the book's one-image-at-a-time training against minibatches, side by side.
+"""GANs on the bundled digits: every recipe's cost and quality, what each anti-collapse tool buys, speed.
 
-One run (not a timed test), the improved MNIST GAN of *Make Your First GAN With PyTorch*
-(784-200-1 / 100-200-784, LeakyReLU, LayerNorm, BCE, Adam) on the bundled 4,000 digits:
+One run (not a timed test) on the 4,000 bundled training digits, one torch thread:
 
-1. **Speed**: real digits trained on per second of process CPU time, for the book's
-   per-sample mode (``batch_size=1``) and minibatches of 4, 8, 32, each with one torch
-   thread and with torch's default thread count; printed as ratios to the book's mode.
-2. **Time to 8 of 10 classes** (``--quality``): the CPU seconds each way of training needs
-   before the digit classifier reads at least 8 digit classes among 1,000 samples (scored
-   after every epoch, scoring time not counted), with a cap.
+1. **Recipes** (default): each ``python -m mynn gan --model NAME`` recipe trained with its
+   defaults; per recipe the process CPU seconds of training, then 1,000 samples scored by
+   :mod:`mynn.gan.quality`: classes covered, confident share (read with probability >= 0.8),
+   precision, recall (k-NN manifolds, Kynkäänniemi et al. 2019) and the Fréchet distance.
+   Real held-out digits give the reference row.
+2. **Ablation** (``--ablation``): the default ``mnist`` recipe with one tool taken away at a
+   time (minibatch std, the weight average, label smoothing), same budget;
+   ``--ablation minibatch-std`` runs only that one.
+3. **Speed** (``--speed``): real digits trained on per CPU second by the book's improved GAN,
+   one image at a time against minibatches of 4, 8, 32 and 64.
 
-    python benchmarks/bench_gan.py [--steps 600] [--quality] [--cap 120]
+    python benchmarks/bench_gan.py [--recipes mnist,conv] [--ablation] [--speed] [--device cpu]
 
-CPU time (``time.process_time``) is the fair measure on a shared machine; on an idle one
-wall time is close to it for one thread. With torch's default thread count on a busy
-machine, waiting threads spin and burn CPU time: compare those rows by wall time, on an
-idle machine.
+CPU time (``time.process_time``) is the fair measure on a shared machine. Each recipe runs
+in about its CPU seconds of wall time on an idle machine; run a few in parallel
+processes (``--recipes``) on a busy one. ``--device cuda`` times a GPU instead (wall time).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 
 import torch
 
 from mynn.datasets import load_mnist
 from mynn.gan import quality
-from mynn.gan.models import improved, seeded
-from mynn.gan.training import generate, train_gan
+from mynn.gan.models import MnistGenerator, improved, seeded
+from mynn.gan.recipes import RECIPES, get_recipe
+from mynn.gan.training import train_gan
+
+HEADER = (
+    f"{'recipe':28} {'CPU s':>6} {'classes':>7} {'confident':>9} {'precision':>9} "
+    f"{'recall':>6} {'Fréchet':>7}"
+)
 
 
-def adam_pair(discriminator, generator, lr):
+def row(name: str, seconds: float | None, score) -> str:
+    spent = "" if seconds is None else f"{seconds:.0f}"
     return (
-        torch.optim.Adam(discriminator.parameters(), lr=lr, betas=(0.5, 0.999)),
-        torch.optim.Adam(generator.parameters(), lr=lr, betas=(0.5, 0.999)),
+        f"{name:28} {spent:>6} {score.classes_covered:>7} {score.confident_share:>9.2f} "
+        f"{score.precision:>9.2f} {score.recall:>6.2f} {score.frechet_distance:>7.1f}"
     )
 
 
-def speed(images, batch_size, steps, threads, lr=1e-4):
-    """Real digits per second of process CPU time and of wall time."""
+def run_recipe(recipe, device) -> tuple[float, object]:
+    """Train ``recipe`` with its defaults; returns (CPU or GPU wall seconds, quality)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    _, generator, _ = recipe.train(seed=0, device=device, progress=False)
+    if device is not None and torch.device(device).type == "cuda":
+        torch.cuda.synchronize()
+        seconds = time.perf_counter() - wall
+    else:
+        seconds = time.process_time() - cpu
+    return seconds, quality.score_digits(recipe.generate(generator, 1000, seed=0))
+
+
+def ablations():
+    """The default recipe with one tool taken away at a time."""
+    from mynn.gan.models import MnistDiscriminator
+
+    mnist = get_recipe("mnist")
+
+    def no_minibatch_std():
+        return MnistDiscriminator(), MnistGenerator()
+
+    yield "minibatch-std", dataclasses.replace(mnist, build=no_minibatch_std)
+    yield "weight-average", dataclasses.replace(mnist, ema=None)
+    yield "label-smoothing", dataclasses.replace(mnist, label_smoothing=0.0)
+
+
+def speed(images, batch_size, steps):
+    """Real digits per CPU second for the book's improved GAN (Adam 1e-4)."""
     with seeded(0):
         discriminator, generator = improved()
     subset = images[: steps * batch_size]
-    d_opt, g_opt = adam_pair(discriminator, generator, lr)
-    cpu, wall = time.process_time(), time.perf_counter()
+    d_opt = torch.optim.Adam(discriminator.parameters(), lr=1e-4)
+    g_opt = torch.optim.Adam(generator.parameters(), lr=1e-4)
+    cpu = time.process_time()
     train_gan(discriminator, generator, subset, epochs=1, batch_size=batch_size,
               d_optimizer=d_opt, g_optimizer=g_opt, loss="bce", progress=False,
-              threads=threads, device="cpu")  # fmt: skip
-    return len(subset) / (time.process_time() - cpu), len(subset) / (time.perf_counter() - wall)
-
-
-def time_to_classes(images, batch_size, lr, cap, target=8):
-    with seeded(0):
-        discriminator, generator = improved()
-    d_opt, g_opt = adam_pair(discriminator, generator, lr)
-    spent, epoch, best = 0.0, 0, 0
-    while spent < cap:
-        start = time.process_time()
-        train_gan(discriminator, generator, images, epochs=1, batch_size=batch_size,
-                  d_optimizer=d_opt, g_optimizer=g_opt, loss="bce", seed=epoch,
-                  progress=False, threads=1, device="cpu")  # fmt: skip
-        spent += time.process_time() - start
-        epoch += 1
-        covered = quality.score_digits(generate(generator, 1000, seed=0)).classes_covered
-        best = max(best, covered)
-        if covered >= target:
-            return spent, epoch, covered
-    return None, epoch, best
+              threads=1, device="cpu")  # fmt: skip
+    return len(subset) / (time.process_time() - cpu)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=600, help="training steps per timing")
-    parser.add_argument("--quality", action="store_true", help="also time reaching 8 classes")
+    parser.add_argument("--recipes", default=",".join(RECIPES), help="comma-separated names")
     parser.add_argument(
-        "--one-thread", action="store_true", help="skip the default-thread-count timings"
+        "--ablation",
+        nargs="?",
+        const="minibatch-std,weight-average,label-smoothing",
+        default="",
+        help="the default recipe minus one tool (all three, or a comma-separated choice)",
     )
-    parser.add_argument("--cap", type=float, default=120, help="CPU seconds cap per run")
+    parser.add_argument("--speed", action="store_true", help="digits per CPU second by batch size")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     args = parser.parse_args()
-    images, _ = load_mnist("train")
-    print(f"torch {torch.__version__}, default threads {torch.get_num_threads()}")
-    print("\n== speed: improved MNIST GAN, real digits per CPU second ==")
-    print(
-        f"{'batch':>5} {'threads':>11} {'digits/CPU s':>13} {'digits/s':>9} {'CPU vs the book':>16}"
-    )
-    book = None
-    threads_options = [1] if args.one_thread else [1, None]
-    for threads in threads_options:
-        for batch_size in (1, 4, 8, 32):
-            steps = min(args.steps, len(images) // batch_size)
-            cpu_rate, wall_rate = speed(images, batch_size, steps, threads)
-            book = book or cpu_rate
-            label = "1" if threads == 1 else f"default ({torch.get_num_threads()})"
-            print(f"{batch_size:>5} {label:>11} {cpu_rate:>13.0f} {wall_rate:>9.0f} "
-                  f"{cpu_rate / book:>15.1f}x", flush=True)  # fmt: skip
-    if args.quality:
-        print("\n== CPU seconds until 8 of 10 digit classes (scored after each epoch) ==")
-        for batch_size, lr in ((1, 1e-4), (4, 1e-4), (8, 2e-4), (32, 2e-4)):
-            seconds, epochs, covered = time_to_classes(images, batch_size, lr, args.cap)
-            result = (
-                f"{seconds:.0f} s ({epochs} epochs)"
-                if seconds is not None
-                else f"not within {args.cap:.0f} s ({epochs} epochs, best {covered} of 10)"
-            )
-            print(f"batch {batch_size:>2}, Adam {lr:g}: {result}", flush=True)
+    torch.set_num_threads(1)
+    print(f"torch {torch.__version__}, device {args.device}, one thread")
+    names = [name for name in args.recipes.split(",") if name]
+    if names or args.ablation:
+        print("\n== recipes: training seconds and the quality of 1,000 samples ==")
+        print(HEADER)
+        print(row("real held-out digits", None, quality.reference_quality()), flush=True)
+    for name in names:
+        print(row(name, *run_recipe(get_recipe(name), args.device)), flush=True)
+    for tool, recipe in ablations():
+        if tool in args.ablation.split(","):
+            print(row(f"mnist without {tool}", *run_recipe(recipe, args.device)), flush=True)
+    if args.speed:
+        images, _ = load_mnist("train")
+        print("\n== speed: the book's improved MNIST GAN, real digits per CPU second ==")
+        book = None
+        for batch_size in (1, 4, 8, 32, 64):
+            rate = speed(images, batch_size, min(600, len(images) // batch_size))
+            book = book or rate
+            print(f"batch {batch_size:>2}: {rate:6.0f} digits/CPU s, {rate / book:4.1f}x the book's",
+                  flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -127,7 +127,7 @@ def gan_section() -> str | None:
     if not script.exists():
         return None
     result = subprocess.run(
-        [sys.executable, str(script), "--quality", "--cap", "30"],
+        [sys.executable, str(script), "--ablation", "--speed"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -135,10 +135,9 @@ def gan_section() -> str | None:
     if result.returncode != 0:
         return f"bench_gan.py failed:\n\n```\n{result.stderr[-2000:]}\n```"
     return (
-        "`python benchmarks/bench_gan.py --quality --cap 30` (the improved MNIST GAN on the "
-        "bundled digits; CPU seconds, one torch thread unless said):\n\n```\n"
-        + result.stdout.strip()
-        + "\n```"
+        "`python benchmarks/bench_gan.py --ablation --speed` (every `python -m mynn gan` recipe "
+        "on the bundled digits with its defaults, then the default recipe without each of its "
+        "tools; CPU seconds, one torch thread):\n\n```\n" + result.stdout.strip() + "\n```"
     )
 
 

@@ -530,7 +530,8 @@ def gan_command(args: argparse.Namespace) -> int:
     real = reference_quality()
     print(
         f"  (real held-out digits: {real.classes_covered} of 10 classes, mean confidence "
-        f"{real.mean_confidence:.2f}, Fréchet distance {real.frechet_distance:.1f})"
+        f"{real.mean_confidence:.2f}, Fréchet distance {real.frechet_distance:.1f}, "
+        f"precision {real.precision:.2f}, recall {real.recall:.2f})"
     )
     return 0
 

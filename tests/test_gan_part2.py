@@ -25,13 +25,7 @@ from mynn.gan.models import Discriminator, Generator, seeded
 from mynn.gan.recipes import RECIPES, get_recipe
 from mynn.gan.training import generate, one_hot
 
-
-@pytest.fixture(scope="module", autouse=True)
-def classifier_cache(tmp_path_factory):
-    """Keep the digit classifier's cache out of the user's data folder."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MYNN_DATA_DIR", str(tmp_path_factory.mktemp("data")))
-        yield
+pytestmark = pytest.mark.usefixtures("classifier_cache")  # tests/conftest.py
 
 
 def shapes_by_running(sequential, x):
@@ -229,3 +223,20 @@ def test_conditional_recipe_generates_in_digit_order():
         digits, generate(g, 1000, seed=4, labels=np.repeat(np.arange(10), 100))
     )
     np.testing.assert_array_equal(digits[:200], each_digit(g, 100, seed=4)[:200])
+
+
+def test_same_seeds_each_digit_keeps_one_seed_per_column():
+    from mynn.gan.conditional import same_seeds_each_digit
+
+    with seeded(0):
+        g = ConditionalGenerator()
+    grid = same_seeds_each_digit(g, 3, seed=5)
+    assert grid.shape == (30, 784)
+    seeds = g.random_seeds(3, torch.Generator().manual_seed(5))
+    for digit in (0, 7):
+        for column in range(3):
+            alone = generate(g, 1, seeds=seeds[column : column + 1], labels=[digit])
+            np.testing.assert_allclose(grid[digit * 3 + column], alone[0], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(grid[0], grid[1]) and not np.allclose(grid[0], grid[3])
+    with pytest.raises(ValueError, match="n_seeds"):
+        same_seeds_each_digit(g, 0)

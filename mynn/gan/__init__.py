@@ -4,8 +4,11 @@
 - :mod:`mynn.gan.training`: :func:`~mynn.gan.training.train_gan`, the one training loop
   (per sample or minibatch, conditional or not), ``pick_device``, ``generate``
 - :mod:`mynn.gan.quality`: a digit classifier and the measures of generated digits
-  (classes covered, mean confidence, Fréchet distance)
+  (classes covered, confident share, mean confidence, Fréchet distance, precision and recall)
+- :mod:`mynn.gan.stable`: beyond the book, tools against mode collapse (minibatch std, the
+  weight average; label smoothing is an option of ``train_gan``)
 - :mod:`mynn.gan.recipes`: named GANs for ``python -m mynn gan --model NAME``
+- :mod:`mynn.gan.showcase`: the book's stages trained longer, shipped for notebook 21
 
 ``import mynn.gan`` does not import torch; the names below are loaded on first use.
 """
@@ -24,6 +27,9 @@ _NAMES = {
     "GanHistory": "training",
     "score_digits": "quality",
     "digit_classifier": "quality",
+    "precision_recall": "quality",
+    "WeightAverage": "stable",
+    "MinibatchStd": "stable",
     "RECIPES": "recipes",
 }
 

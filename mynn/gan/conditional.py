@@ -37,6 +37,7 @@ __all__ = [
     "Recognition",
     "each_digit",
     "recognition",
+    "same_seeds_each_digit",
 ]
 
 
@@ -111,6 +112,24 @@ def each_digit(generator: Generator, per_digit: int, seed: int = 0) -> np.ndarra
         raise ValueError(f"per_digit must be at least 1, got {per_digit}")
     labels = np.repeat(np.arange(generator.n_classes), per_digit)
     return generate(generator, len(labels), seed=seed, labels=labels).reshape(len(labels), -1)
+
+
+def same_seeds_each_digit(generator: Generator, n_seeds: int, seed: int = 0) -> np.ndarray:
+    """The same ``n_seeds`` seeds asked for every digit: float32, (10 n_seeds, 784).
+
+    Row ``k`` is digit ``k // n_seeds`` drawn from seed ``k % n_seeds``: laid out
+    ``n_seeds`` to a row, each row asks for one digit and each column keeps one seed, so a
+    column shows what the seed carries across the labels (the style of the handwriting).
+    """
+    if n_seeds < 1:
+        raise ValueError(f"n_seeds must be at least 1, got {n_seeds}")
+    device = next(generator.parameters()).device
+    seeds = generator.random_seeds(n_seeds, torch.Generator(device=device).manual_seed(seed))
+    n = generator.n_classes * n_seeds
+    labels = np.repeat(np.arange(generator.n_classes), n_seeds)
+    return generate(
+        generator, n, seeds=seeds.repeat(generator.n_classes, 1), labels=labels
+    ).reshape(n, -1)
 
 
 @dataclass(frozen=True)

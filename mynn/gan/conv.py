@@ -38,6 +38,7 @@ from torch import Tensor, nn
 
 from mynn.gan.faces import FaceDiscriminator, FaceGenerator  # defined once, from convsize's specs
 from mynn.gan.models import Discriminator, Generator
+from mynn.gan.stable import MinibatchStd
 
 __all__ = [
     "ConvDiscriminator",
@@ -74,14 +75,19 @@ class ConvDiscriminator(Discriminator):
     Conv2d(``channels``, 2 ``channels``, kernel 4, stride 2, padding 1) -> 7 x 7,
     BatchNorm, LeakyReLU(0.2); then all 2 ``channels`` x 7 x 7 numbers -> 1, sigmoid.
     LeakyReLU(0.2) and BatchNorm as in the book's face discriminator.
+    ``minibatch_std=True`` appends the minibatch's spread to the 2 ``channels`` x 7 x 7
+    numbers before the last layer (:class:`mynn.gan.stable.MinibatchStd`).
 
     Takes digits as (n, 784) or (n, 1, 28, 28); returns (n, 1) scores, 1 = real.
     """
 
-    def __init__(self, channels: int = 32, activation: str = "leaky_relu"):
+    def __init__(
+        self, channels: int = 32, activation: str = "leaky_relu", minibatch_std: bool = False
+    ):
         super().__init__()
-        self.channels = channels
+        self.channels, self.minibatch_std = channels, minibatch_std
         wide = 2 * channels
+        spread = [MinibatchStd()] if minibatch_std else []
         self.model = nn.Sequential(
             nn.Conv2d(1, channels, kernel_size=4, stride=2, padding=1),
             _activation(activation),
@@ -89,7 +95,8 @@ class ConvDiscriminator(Discriminator):
             nn.BatchNorm2d(wide),
             _activation(activation),
             nn.Flatten(),
-            nn.Linear(wide * 7 * 7, 1),
+            *spread,
+            nn.Linear(wide * 7 * 7 + len(spread), 1),
             nn.Sigmoid(),
         )
 

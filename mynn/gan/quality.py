@@ -2,12 +2,14 @@
 
 A GAN can fool its own discriminator with one digit drawn over and over (mode collapse).
 A separate classifier, trained on the real digits bundled with mynn, reads each generated
-image and gives three numbers:
+image. From its readings come these measures:
 
 - **classes covered** (the mode-collapse measure): a digit class counts when at least
   :data:`COVER_FRACTION` (2%) of the images are *confidently* read as it, meaning the
   classifier gives that class a probability of at least :data:`CONFIDENT` (0.8). Real
   digits cover 10 of 10; a collapsed GAN covers 1 or 2; blurry scribbles, none.
+- **confident share**: the share of the images read with that confidence (at least 0.8) as
+  any digit. Real held-out digits: about 0.94 (see :func:`reference_quality`).
 - **mean confidence**: the classifier's top probability averaged over the images. Real
   held-out digits score about 0.95; blurry or broken digits less.
 - **variety**: how much the images differ from one another, the standard deviation of each
@@ -18,6 +20,15 @@ image and gives three numbers:
   photographs: fit a Gaussian to each set's features and measure
   ``|mu1 - mu2|^2 + tr(S1 + S2 - 2 (S1 S2)^(1/2))``. 0 means the same statistics; real
   held-out digits give the floor (see :func:`reference_quality`).
+- **precision and recall** (Kynkäänniemi et al. 2019, "Improved precision and recall
+  metric for assessing generative models"), also in the classifier's feature space, against
+  :data:`REFERENCE_SIZE` real training digits. Around each real digit's features draw a
+  ball reaching its k-th nearest real neighbour (k = :data:`NEIGHBOURS`); the union of the
+  balls is the *real manifold*. **Precision** is the share of generated digits inside it
+  (are they digits?); **recall** is the share of real digits inside the generated digits'
+  manifold, built the same way (are all kinds of digits made?). A collapsed GAN can have
+  high precision and low recall; noise has low precision. Compare sets of the same size
+  (1,000 generated digits against the 1,000 real ones): the balls shrink as a set grows.
 
 The classifier is the book's improved MNIST classifier (784 -> 200 LeakyReLU(0.02),
 LayerNorm -> 10, Adam), trained with cross-entropy for :data:`CLASSIFIER_EPOCHS` epochs on
@@ -49,10 +60,16 @@ CONFIDENT = 0.8
 COVER_FRACTION = 0.02
 """The share of images a class needs (read confidently) to count as covered."""
 
+NEIGHBOURS = 3
+"""k of the k-nearest-neighbour balls of precision and recall (the paper's choice)."""
+
+REFERENCE_SIZE = 1000
+"""How many real training digits form the real manifold of precision and recall."""
+
 CLASSIFIER_EPOCHS = 8
 CLASSIFIER_SEED = 0
 CACHE_VERSION = 1
-_MEMORY: dict[str, tuple[DigitClassifier, np.ndarray, np.ndarray]] = {}
+_MEMORY: dict[str, tuple[DigitClassifier, np.ndarray, np.ndarray, np.ndarray]] = {}
 
 
 class DigitClassifier(nn.Module):
@@ -200,7 +217,10 @@ def _classifier_and_reference(rebuild: bool = False, cache: str | Path | None = 
         _save_cached(path, model, fingerprint)
     features = _features(model, as_digit_array(images))
     mean, covariance = features.mean(axis=0), np.cov(features, rowvar=False)
-    _MEMORY[key] = (model, mean, covariance)
+    chosen = np.random.default_rng(CLASSIFIER_SEED).choice(
+        len(features), size=min(REFERENCE_SIZE, len(features)), replace=False
+    )
+    _MEMORY[key] = (model, mean, covariance, features[np.sort(chosen)])
     return _MEMORY[key]
 
 
@@ -239,6 +259,59 @@ def _frechet(mu_a, cov_a, mu_b, cov_b) -> float:
     return float(max(value, 0.0))
 
 
+def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Euclidean distances between every row of ``a`` and every row of ``b``: (len(a), len(b))."""
+    squared = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * a @ b.T
+    return np.sqrt(np.clip(squared, 0.0, None))
+
+
+def _radii(features: np.ndarray, k: int) -> np.ndarray:
+    """Each row's distance to its k-th nearest other row (the ball of the manifold)."""
+    distances = _distances(features, features)
+    np.fill_diagonal(distances, np.inf)
+    return np.partition(distances, k - 1, axis=1)[:, k - 1]
+
+
+def precision_recall(
+    real_features: np.ndarray, fake_features: np.ndarray, k: int = NEIGHBOURS
+) -> tuple[float, float]:
+    """Improved precision and recall of generated samples (Kynkäänniemi et al. 2019).
+
+    With ``B(x, r)`` the ball of radius ``r`` around ``x`` and ``NN_k(x, S)`` the distance
+    from ``x`` to its k-th nearest neighbour in ``S`` (itself excluded):
+
+    - precision = share of fakes ``f`` with ``|f - x| <= NN_k(x, real)`` for some real ``x``;
+    - recall = share of reals ``x`` with ``|x - f| <= NN_k(f, fake)`` for some fake ``f``.
+
+    Parameters
+    ----------
+    real_features, fake_features : arrays (n, d) and (m, d)
+        Feature rows (here: the digit classifier's 200 hidden values); at least k + 1 each.
+    k : int
+        The neighbour that sets each ball's radius (the paper: 3).
+
+    Returns
+    -------
+    (precision, recall), each in 0..1.
+    """
+    real = np.asarray(real_features, dtype=np.float64)
+    fake = np.asarray(fake_features, dtype=np.float64)
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
+        raise ValueError(
+            f"need two sets of feature rows of equal width, got {real.shape} and {fake.shape}"
+        )
+    if min(len(real), len(fake)) <= k:
+        raise ValueError(
+            f"each set needs more than k = {k} rows, got {len(real)} real and {len(fake)} fake"
+        )
+    between = _distances(fake, real)
+    precision = (between <= _radii(real, k)[None, :]).any(axis=1).mean()
+    recall = (between <= _radii(fake, k)[:, None]).any(axis=0).mean()
+    return float(precision), float(recall)
+
+
 @dataclass(frozen=True)
 class DigitQuality:
     """The classifier's verdict on a set of digits (see the module docstring)."""
@@ -249,29 +322,39 @@ class DigitQuality:
     mean_confidence: float
     frechet_distance: float
     variety: float
+    precision: float
+    recall: float
+
+    @property
+    def confident_share(self) -> float:
+        """The share of the images read confidently (probability >= :data:`CONFIDENT`)."""
+        return sum(self.confident_counts) / self.n
 
     def lines(self) -> list[str]:
         """The numbers as printed by ``python -m mynn gan``."""
         counts = " ".join(f"{d}:{c}" for d, c in enumerate(self.confident_counts))
         return [
             f"classes covered: {self.classes_covered} of 10",
-            f"confident readings per digit: {counts}",
+            f"confident readings: {self.confident_share:.0%} ({counts})",
             f"mean confidence: {self.mean_confidence:.2f}",
             f"variety (pixel spread across images): {self.variety:.2f}",
             f"Fréchet distance to real digits: {self.frechet_distance:.1f}",
+            f"precision {self.precision:.2f}, recall {self.recall:.2f} "
+            f"(k-NN manifolds, k = {NEIGHBOURS}, against {REFERENCE_SIZE} real digits)",
         ]
 
 
 def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
     """Score digits (uint8 0..255 or float 0..1, 784 values each, 1 = ink).
 
-    Classes covered, confident readings per class, mean confidence, and the Fréchet distance
-    to the 4,000 real training digits in the classifier's feature space.
+    Classes covered, confident readings per class, mean confidence, variety, the Fréchet
+    distance to the 4,000 real training digits and precision and recall against
+    :data:`REFERENCE_SIZE` of them, in the classifier's feature space (module docstring).
     """
     x = as_digit_array(images)
-    if len(x) < 2:
-        raise ValueError("score at least 2 digits (1,000 gives stable numbers)")
-    model, mean, covariance = _classifier_and_reference(cache=cache)
+    if len(x) <= NEIGHBOURS:
+        raise ValueError(f"score at least {NEIGHBOURS + 1} digits (1,000 gives stable numbers)")
+    model, mean, covariance, reference = _classifier_and_reference(cache=cache)
     with torch_threads(1), torch.no_grad():
         xt = torch.from_numpy(x)
         features = model.features(xt)
@@ -281,6 +364,7 @@ def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
     reading = probabilities.argmax(axis=1)
     counts = np.bincount(reading[top >= CONFIDENT], minlength=10)
     needed = max(1, math.ceil(COVER_FRACTION * len(x)))
+    precision, recall = precision_recall(reference, features)
     return DigitQuality(
         n=len(x),
         classes_covered=int((counts >= needed).sum()),
@@ -290,6 +374,8 @@ def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
             features.mean(axis=0), np.cov(features, rowvar=False), mean, covariance
         ),
         variety=variety(x),
+        precision=precision,
+        recall=recall,
     )
 
 

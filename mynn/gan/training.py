@@ -31,6 +31,7 @@ import torch
 from torch import Tensor, nn
 
 from mynn.gan.models import Discriminator, Generator
+from mynn.gan.stable import WeightAverage
 from mynn.progress import progress_bar
 
 LOSSES = ("mse", "bce")
@@ -98,6 +99,11 @@ class GanHistory:
         How the run was done; ``seconds`` is its wall time.
     snapshots : list of (step, value)
         What ``callback`` returned (when not None), with the number of steps done.
+    average : nn.Module or None
+        With ``ema``: the generator whose weights are the moving average of G's
+        (:class:`mynn.gan.stable.WeightAverage`); None otherwise.
+    label_smoothing : float
+        As trained: D's target for real examples was ``1 - label_smoothing``.
     """
 
     d_real: np.ndarray
@@ -107,6 +113,8 @@ class GanHistory:
     epochs: int
     seconds: float
     snapshots: list[tuple[int, Any]] = field(default_factory=list)
+    average: nn.Module | None = None
+    label_smoothing: float = 0.0
 
     @property
     def d(self) -> np.ndarray:
@@ -194,6 +202,8 @@ def train_gan(
     threads: int | None = None,
     callback: Callable[[int, Discriminator, Generator], Any] | None = None,
     callback_every: int = 0,
+    label_smoothing: float = 0.0,
+    ema: float | None = None,
 ) -> GanHistory:
     """Train ``discriminator`` and ``generator`` against each other, in place.
 
@@ -229,7 +239,15 @@ def train_gan(
         results do not depend on the machine's core count.
     callback, callback_every
         ``callback(steps_done, D, G)`` every ``callback_every`` steps (and after the last);
-        what it returns, when not None, is kept in ``history.snapshots``.
+        what it returns, when not None, is kept in ``history.snapshots``. With ``ema`` the
+        callback is given the averaged generator.
+    label_smoothing : float
+        One-sided label smoothing: D's target for real examples is ``1 - label_smoothing``
+        (fakes keep 0, G's target stays 1). 0, the default, is the book's target 1.
+    ema : float, optional
+        Keep an exponential moving average of G's weights with this decay (e.g. 0.999),
+        updated after every G step; returned as ``history.average``. None: no average.
+        See :mod:`mynn.gan.stable` for why these two help.
 
     Returns
     -------
@@ -243,6 +261,10 @@ def train_gan(
     if callback_every < 0 or (callback is not None and callback_every == 0):
         raise ValueError(
             "callback_every must be a positive number of steps when a callback is given"
+        )
+    if not 0.0 <= label_smoothing < 1.0:
+        raise ValueError(
+            f"label_smoothing must lie in [0, 1) (0.1 makes D's real target 0.9), got {label_smoothing!r}"
         )
     n_classes = _check_models(discriminator, generator, labels)
     device = pick_device(device)
@@ -270,6 +292,8 @@ def train_gan(
     snapshots: list[tuple[int, Any]] = []
     full_ones = torch.ones(batch_size, 1, device=device)
     full_zeros = torch.zeros(batch_size, 1, device=device)
+    full_real_targets = torch.full((batch_size, 1), 1.0 - label_smoothing, device=device)
+    average = WeightAverage(generator, ema) if ema is not None else None
 
     def random_onehot(size: int) -> Tensor:
         return one_hot(torch.randint(n_classes, (size,), generator=rng, device=device), n_classes)
@@ -294,10 +318,10 @@ def train_gan(
             for first in range(0, n, batch_size):
                 real = epoch_data[first : first + batch_size]
                 size = len(real)
-                ones, zeros = (
-                    (full_ones, full_zeros)
-                    if size == batch_size
-                    else (full_ones[:size], full_zeros[:size])
+                ones, zeros, real_targets = (
+                    full_ones[:size],
+                    full_zeros[:size],
+                    full_real_targets[:size],
                 )
                 if n_classes:
                     real_label = one_hot(epoch_labels[first : first + batch_size], n_classes)
@@ -310,7 +334,7 @@ def train_gan(
                     real_inputs = (real,)
                     with torch.no_grad():
                         fake_inputs = (generator(generator.random_seeds(size, rng)),)
-                d_real = d_step(real_inputs, ones)
+                d_real = d_step(real_inputs, real_targets)
                 d_fake = d_step(fake_inputs, zeros)
 
                 g_optimizer.zero_grad()
@@ -322,12 +346,15 @@ def train_gan(
                     g_loss = criterion(discriminator(generator(seeds)), ones)
                 g_loss.backward()
                 g_optimizer.step()
+                if average is not None:
+                    average.update(generator)
                 losses.append(torch.stack((d_real, d_fake, g_loss.detach())))
 
                 step += 1
                 bar.update()
                 if callback is not None and (step % callback_every == 0 or step == total):
-                    value = callback(step, discriminator, generator)
+                    shown = generator if average is None else average.model
+                    value = callback(step, discriminator, shown)
                     if value is not None:
                         snapshots.append((step, value))
     seconds = time.perf_counter() - start
@@ -340,6 +367,8 @@ def train_gan(
         epochs=epochs,
         seconds=seconds,
         snapshots=snapshots,
+        average=None if average is None else average.model,
+        label_smoothing=label_smoothing,
     )
 
 

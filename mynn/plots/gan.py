@@ -84,7 +84,7 @@ def loss_curves(
     ax = ax if ax is not None else plt.figure(figsize=(8, 3.5)).gca()
     window = smooth or max(1, history.steps // 100)
     for key, label in (
-        ("d_real", "D on real (target 1)"),
+        ("d_real", f"D on real (target {1 - getattr(history, 'label_smoothing', 0.0):g})"),
         ("d_fake", "D on fakes (target 0)"),
         ("g", "G (D's loss, target 1)"),
     ):
