@@ -28,6 +28,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from mynn.errors import UsageError
 from mynn.gan.models import Discriminator, Generator
 from mynn.gan.training import generate
 
@@ -43,7 +44,7 @@ __all__ = [
 
 def _check_onehot(onehot: Tensor, rows: int, n_classes: int) -> None:
     if onehot.shape != (rows, n_classes):
-        raise ValueError(
+        raise UsageError(
             f"expected one one-hot label of {n_classes} numbers per image, shape "
             f"({rows}, {n_classes}); got {tuple(onehot.shape)}"
         )
@@ -88,7 +89,7 @@ class ConditionalGenerator(Generator):
     def __init__(self, seed_size: int = 100, n_classes: int = 10, hidden: int = 200):
         super().__init__()
         if seed_size < 1:
-            raise ValueError(f"seed_size must be at least 1, got {seed_size}")
+            raise UsageError(f"seed_size must be at least 1, got {seed_size}")
         self.seed_size, self.n_classes = seed_size, n_classes
         self.model = nn.Sequential(
             nn.Linear(seed_size + n_classes, hidden),
@@ -109,7 +110,7 @@ def each_digit(generator: Generator, per_digit: int, seed: int = 0) -> np.ndarra
     Row ``k`` was asked to be digit ``k // per_digit``.
     """
     if per_digit < 1:
-        raise ValueError(f"per_digit must be at least 1, got {per_digit}")
+        raise UsageError(f"per_digit must be at least 1, got {per_digit}")
     labels = np.repeat(np.arange(generator.n_classes), per_digit)
     return generate(generator, len(labels), seed=seed, labels=labels).reshape(len(labels), -1)
 
@@ -122,7 +123,7 @@ def same_seeds_each_digit(generator: Generator, n_seeds: int, seed: int = 0) -> 
     column shows what the seed carries across the labels (the style of the handwriting).
     """
     if n_seeds < 1:
-        raise ValueError(f"n_seeds must be at least 1, got {n_seeds}")
+        raise UsageError(f"n_seeds must be at least 1, got {n_seeds}")
     device = next(generator.parameters()).device
     seeds = generator.random_seeds(n_seeds, torch.Generator(device=device).manual_seed(seed))
     n = generator.n_classes * n_seeds
@@ -176,12 +177,12 @@ def recognition(images: Any, requested: Any, cache=None) -> Recognition:
     x = as_digit_array(images)
     wanted = np.asarray(requested)
     if wanted.shape != (len(x),) or not np.issubdtype(wanted.dtype, np.integer):
-        raise ValueError(
+        raise UsageError(
             f"requested must hold one whole-number digit per image, shape ({len(x)},); got "
             f"{wanted.shape} of {wanted.dtype}"
         )
     if wanted.min() < 0 or wanted.max() > 9:
-        raise ValueError("requested digits must lie in 0..9")
+        raise UsageError("requested digits must lie in 0..9")
     model = digit_classifier(cache=cache)
     with torch_threads(1), torch.no_grad():
         read = model(torch.from_numpy(x)).argmax(dim=1).numpy()

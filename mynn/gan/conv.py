@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
+from mynn.errors import UsageError
 from mynn.gan.faces import FaceDiscriminator, FaceGenerator  # defined once, from convsize's specs
 from mynn.gan.models import Discriminator, Generator
 from mynn.gan.stable import MinibatchStd
@@ -53,13 +54,13 @@ def _activation(name: str) -> nn.Module:
         return nn.LeakyReLU(0.2)
     if name == "gelu":
         return nn.GELU()
-    raise ValueError(f"activation must be 'leaky_relu' or 'gelu', got {name!r}")
+    raise UsageError(f"activation must be 'leaky_relu' or 'gelu', got {name!r}")
 
 
 def _as_digit_images(images: Tensor) -> Tensor:
     if images.shape[-1] == 784 or images.shape[-3:] == (1, 28, 28):
         return images.reshape(-1, 1, 28, 28)
-    raise ValueError(
+    raise UsageError(
         f"expected digits of 784 values (or 1 x 28 x 28), got a tensor of shape "
         f"{tuple(images.shape)}"
     )
@@ -119,7 +120,7 @@ class ConvGenerator(Generator):
     def __init__(self, seed_size: int = 100, channels: int = 32):
         super().__init__()
         if seed_size < 1:
-            raise ValueError(f"seed_size must be at least 1, got {seed_size}")
+            raise UsageError(f"seed_size must be at least 1, got {seed_size}")
         self.seed_size, self.channels = seed_size, channels
         wide = 2 * channels
         self.model = nn.Sequential(

@@ -25,6 +25,7 @@ from mynn.convsize import (
     Reshape,
     Unchanged,
 )
+from mynn.errors import UsageError
 from mynn.gan.models import Discriminator, Generator
 
 __all__ = ["FaceDiscriminator", "FaceGenerator", "torch_layers"]
@@ -66,7 +67,7 @@ def torch_layers(specs: Sequence, activation: str = "leaky_relu") -> list[nn.Mod
         elif isinstance(spec, Unchanged) and spec.name == "Sigmoid()":
             layers.append(nn.Sigmoid())
         else:
-            raise ValueError(f"no torch module is known for the layer spec {spec!r}")
+            raise UsageError(f"no torch module is known for the layer spec {spec!r}")
     return layers
 
 

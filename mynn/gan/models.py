@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
+from mynn.errors import UsageError
 from mynn.gan.stable import MinibatchStd
 
 #: The pattern the 1010 GAN learns: high, low, high, low.
@@ -96,7 +97,7 @@ def _device_of(module: nn.Module, generator: torch.Generator | None) -> torch.de
 
 def _check_activation(activation: str) -> None:
     if activation not in ("sigmoid", "leaky_relu"):
-        raise ValueError(f"activation must be 'sigmoid' or 'leaky_relu', got {activation!r}")
+        raise UsageError(f"activation must be 'sigmoid' or 'leaky_relu', got {activation!r}")
 
 
 def _hidden(n_in: int, n_out: int, activation: str, layer_norm: bool) -> list[nn.Module]:
@@ -118,7 +119,7 @@ def pattern_1010(n: int, generator: torch.Generator | None = None) -> Tensor:
     Each row is [U(0.8, 1), U(0, 0.2), U(0.8, 1), U(0, 0.2)]: a noisy 1, 0, 1, 0.
     """
     if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+        raise UsageError(f"n must be at least 1, got {n}")
     noise = torch.rand(n, 4, generator=generator) * 0.2
     return torch.tensor([0.8, 0.0, 0.8, 0.0]) + noise
 
@@ -225,9 +226,9 @@ class MnistGenerator(Generator):
     ):
         super().__init__()
         if seed_size < 1:
-            raise ValueError(f"seed_size must be at least 1, got {seed_size}")
+            raise UsageError(f"seed_size must be at least 1, got {seed_size}")
         if seed_distribution not in ("normal", "uniform"):
-            raise ValueError(
+            raise UsageError(
                 f"seed_distribution must be 'normal' or 'uniform', got {seed_distribution!r}"
             )
         self.seed_size, self.seed_distribution = seed_size, seed_distribution

@@ -52,6 +52,7 @@ import torch
 from torch import Tensor, nn
 
 from mynn import datasets
+from mynn.errors import UsageError
 from mynn.gan.training import torch_threads
 
 CONFIDENT = 0.8
@@ -100,18 +101,18 @@ def as_digit_array(images: Any) -> np.ndarray:
         images = images.detach().cpu().numpy()
     array = np.asarray(images)
     if array.ndim < 2 or array.shape[0] == 0 or math.prod(array.shape[1:]) != 784:
-        raise ValueError(
+        raise UsageError(
             f"digits must be shaped (n, 784), (n, 28, 28) or (n, 1, 28, 28), got {array.shape}"
         )
     array = array.reshape(len(array), 784)
     if array.dtype == np.uint8:
         return array.astype(np.float32) / 255.0
     if not np.issubdtype(array.dtype, np.floating):
-        raise ValueError(f"digits must be uint8 (0..255) or floats (0..1), got {array.dtype}")
+        raise UsageError(f"digits must be uint8 (0..255) or floats (0..1), got {array.dtype}")
     if not np.isfinite(array).all():
-        raise ValueError("digits contain NaN or infinite values")
+        raise UsageError("digits contain NaN or infinite values")
     if array.min() < -1e-6 or array.max() > 1 + 1e-6:
-        raise ValueError(
+        raise UsageError(
             f"float digits must lie in 0..1 (1 = ink), got {array.min():.3g}..{array.max():.3g}; "
             "divide 0..255 pixels by 255"
         )
@@ -238,7 +239,7 @@ def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     """
     a, b = np.asarray(features_a, dtype=np.float64), np.asarray(features_b, dtype=np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
-        raise ValueError(
+        raise UsageError(
             f"need two sets of at least 2 feature rows of equal width, got {a.shape} and {b.shape}"
         )
     return _frechet(
@@ -297,13 +298,13 @@ def precision_recall(
     real = np.asarray(real_features, dtype=np.float64)
     fake = np.asarray(fake_features, dtype=np.float64)
     if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
+        raise UsageError(f"k must be at least 1, got {k}")
     if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
-        raise ValueError(
+        raise UsageError(
             f"need two sets of feature rows of equal width, got {real.shape} and {fake.shape}"
         )
     if min(len(real), len(fake)) <= k:
-        raise ValueError(
+        raise UsageError(
             f"each set needs more than k = {k} rows, got {len(real)} real and {len(fake)} fake"
         )
     between = _distances(fake, real)
@@ -353,7 +354,7 @@ def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
     """
     x = as_digit_array(images)
     if len(x) <= NEIGHBOURS:
-        raise ValueError(f"score at least {NEIGHBOURS + 1} digits (1,000 gives stable numbers)")
+        raise UsageError(f"score at least {NEIGHBOURS + 1} digits (1,000 gives stable numbers)")
     model, mean, covariance, reference = _classifier_and_reference(cache=cache)
     with torch_threads(1), torch.no_grad():
         xt = torch.from_numpy(x)

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from mynn.errors import UsageError
+
 
 @dataclass(frozen=True)
 class Recipe:
@@ -136,7 +138,7 @@ RECIPES: dict[str, Recipe] = {}
 def register(recipe: Recipe) -> Recipe:
     """Add ``recipe`` to :data:`RECIPES` (a name may be registered once)."""
     if recipe.name in RECIPES:
-        raise ValueError(f"a GAN recipe named {recipe.name!r} is already registered")
+        raise UsageError(f"a GAN recipe named {recipe.name!r} is already registered")
     RECIPES[recipe.name] = recipe
     return recipe
 
@@ -144,7 +146,7 @@ def register(recipe: Recipe) -> Recipe:
 def get_recipe(name: str) -> Recipe:
     """The recipe called ``name``, or a ValueError listing the known names."""
     if name not in RECIPES:
-        raise ValueError(
+        raise UsageError(
             f"no GAN recipe named {name!r}; choose one of {', '.join(sorted(RECIPES))}"
         )
     return RECIPES[name]

@@ -32,6 +32,8 @@ import copy
 import torch
 from torch import Tensor, nn
 
+from mynn.errors import UsageError
+
 __all__ = ["MinibatchStd", "WeightAverage"]
 
 
@@ -76,7 +78,7 @@ class WeightAverage:
 
     def __init__(self, model: nn.Module, decay: float):
         if not 0.0 <= decay < 1.0:
-            raise ValueError(f"decay must lie in [0, 1), e.g. 0.999; got {decay!r}")
+            raise UsageError(f"decay must lie in [0, 1), e.g. 0.999; got {decay!r}")
         self.decay = float(decay)
         self.updates = 0
         self.model = copy.deepcopy(model)

@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from mynn.errors import UsageError
 from mynn.gan.models import Discriminator, Generator
 from mynn.gan.stable import WeightAverage
 from mynn.progress import progress_bar
@@ -43,7 +44,7 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     if device is not None:
         device = torch.device(device)
         if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(
+            raise UsageError(
                 "device 'cuda' was asked for but PyTorch sees no CUDA GPU; use device='cpu' "
                 "(or leave device unset to pick automatically)"
             )
@@ -59,7 +60,7 @@ def make_loss(loss: str | nn.Module) -> nn.Module:
         return nn.MSELoss()
     if loss == "bce":
         return nn.BCELoss()
-    raise ValueError(f"loss must be one of {LOSSES} or an nn.Module, got {loss!r}")
+    raise UsageError(f"loss must be one of {LOSSES} or an nn.Module, got {loss!r}")
 
 
 def one_hot(labels: Tensor, n_classes: int) -> Tensor:
@@ -77,7 +78,7 @@ def torch_threads(threads: int | None) -> Iterator[None]:
         yield
         return
     if threads < 1:
-        raise ValueError(f"threads must be at least 1 (or None), got {threads}")
+        raise UsageError(f"threads must be at least 1 (or None), got {threads}")
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
@@ -140,7 +141,7 @@ def as_training_tensor(images: Any, device: torch.device) -> Tensor:
         if array.dtype == np.uint8:
             array = array.astype(np.float32) / 255.0
         elif not np.issubdtype(array.dtype, np.floating):
-            raise ValueError(
+            raise UsageError(
                 f"real_images must be uint8 pixels (0..255) or floats, got dtype {array.dtype}"
             )
         tensor = torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32))
@@ -148,36 +149,36 @@ def as_training_tensor(images: Any, device: torch.device) -> Tensor:
         tensor = tensor.float() / 255.0
     tensor = tensor.to(device=device, dtype=torch.float32)
     if tensor.ndim < 2 or len(tensor) == 0:
-        raise ValueError(
+        raise UsageError(
             f"real_images must hold one example per row (shape (n, ...)), got shape {tuple(tensor.shape)}"
         )
     if not torch.isfinite(tensor).all():
-        raise ValueError("real_images contains NaN or infinite values; clean the data first")
+        raise UsageError("real_images contains NaN or infinite values; clean the data first")
     return tensor
 
 
 def _check_models(discriminator, generator, labels) -> int:
     if not isinstance(discriminator, Discriminator) or not isinstance(generator, Generator):
-        raise ValueError(
+        raise UsageError(
             "train_gan needs a mynn.gan.models.Discriminator and Generator (subclass them to "
             f"train your own), got {type(discriminator).__name__} and {type(generator).__name__}"
         )
     if discriminator.conditional != generator.conditional:
-        raise ValueError(
+        raise UsageError(
             "the discriminator and generator must both be conditional or both not: got "
             f"D.conditional={discriminator.conditional}, G.conditional={generator.conditional}"
         )
     if generator.conditional:
         if labels is None:
-            raise ValueError("conditional models need labels: pass labels=... (one per image)")
+            raise UsageError("conditional models need labels: pass labels=... (one per image)")
         if discriminator.n_classes != generator.n_classes or generator.n_classes < 2:
-            raise ValueError(
+            raise UsageError(
                 "conditional models must agree on n_classes (at least 2): got "
                 f"D {discriminator.n_classes}, G {generator.n_classes}"
             )
         return generator.n_classes
     if labels is not None:
-        raise ValueError(
+        raise UsageError(
             "labels were given but the models are not conditional; drop labels or use "
             "conditional models"
         )
@@ -255,15 +256,15 @@ def train_gan(
         The losses of every step, and the snapshots.
     """
     if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
+        raise UsageError(f"epochs must be at least 1, got {epochs}")
     if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        raise UsageError(f"batch_size must be at least 1, got {batch_size}")
     if callback_every < 0 or (callback is not None and callback_every == 0):
-        raise ValueError(
+        raise UsageError(
             "callback_every must be a positive number of steps when a callback is given"
         )
     if not 0.0 <= label_smoothing < 1.0:
-        raise ValueError(
+        raise UsageError(
             f"label_smoothing must lie in [0, 1) (0.1 makes D's real target 0.9), got {label_smoothing!r}"
         )
     n_classes = _check_models(discriminator, generator, labels)
@@ -273,12 +274,12 @@ def train_gan(
     if labels is not None:
         label_tensor = torch.as_tensor(np.asarray(labels), dtype=torch.int64)
         if label_tensor.shape != (len(data),):
-            raise ValueError(
+            raise UsageError(
                 f"labels must hold one class per image: shape ({len(data)},), got "
                 f"{tuple(label_tensor.shape)}"
             )
         if label_tensor.min() < 0 or label_tensor.max() >= n_classes:
-            raise ValueError(f"labels must be whole numbers 0..{n_classes - 1}")
+            raise UsageError(f"labels must be whole numbers 0..{n_classes - 1}")
         label_tensor = label_tensor.to(device)
     discriminator.to(device).train()
     generator.to(device).train()
@@ -385,13 +386,13 @@ def generate(
     (shape (n, seed_size)). A conditional generator needs ``labels`` (n whole numbers).
     """
     if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
+        raise UsageError(f"n must be at least 1, got {n}")
     parameter = next(generator.parameters())
     device = parameter.device
     if seeds is None:
         seeds = generator.random_seeds(n, torch.Generator(device=device).manual_seed(seed))
     elif seeds.shape != (n, generator.seed_size):
-        raise ValueError(
+        raise UsageError(
             f"seeds must have shape ({n}, {generator.seed_size}), got {tuple(seeds.shape)}"
         )
     was_training = generator.training
@@ -400,10 +401,10 @@ def generate(
         with torch.no_grad():
             if generator.conditional:
                 if labels is None:
-                    raise ValueError("a conditional generator needs labels: one class per image")
+                    raise UsageError("a conditional generator needs labels: one class per image")
                 label_tensor = torch.as_tensor(np.asarray(labels), dtype=torch.int64, device=device)
                 if label_tensor.shape != (n,):
-                    raise ValueError(
+                    raise UsageError(
                         f"labels must have shape ({n},), got {tuple(label_tensor.shape)}"
                     )
                 output = generator(seeds.to(device), one_hot(label_tensor, generator.n_classes))

@@ -14,13 +14,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from scipy import ndimage
 
+from mynn.errors import UsageError
+
 LOSS_COLOURS = {"d_real": "tab:blue", "d_fake": "tab:orange", "d": "tab:blue", "g": "tab:green"}
 
 
 def _squares(images) -> np.ndarray:
     array = np.asarray(images)
     if array.ndim < 2 or array.size % 784 or array.size == 0:
-        raise ValueError(f"expected digits of 784 values each, got shape {array.shape}")
+        raise UsageError(f"expected digits of 784 values each, got shape {array.shape}")
     array = array.reshape(-1, 28, 28).astype(np.float64)
     return array / 255.0 if np.asarray(images).dtype == np.uint8 else array
 
