@@ -20,6 +20,7 @@ import numpy as np
 
 from mynn import __version__, datasets
 from mynn.errors import MynnError, UsageError, require
+from mynn.files import atomic_writer
 from mynn.gan.recipes import RECIPES  # torch-free: the GANs' names and defaults
 from mynn.network import NeuralNetwork, confusion_matrix
 from mynn.training import fit, predict_raw, score
@@ -505,7 +506,7 @@ def gan_command(args: argparse.Namespace) -> int:
     )
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=100)
-    with datasets.atomic_writer(out) as handle:
+    with atomic_writer(out) as handle:
         handle.write(buffer.getvalue())
     plt.close(figure)
     print(f"100 samples saved to {out}")
@@ -513,7 +514,7 @@ def gan_command(args: argparse.Namespace) -> int:
         pixels = np.clip(np.rint(digits * 255), 0, 255).astype(np.uint8)
         buffer = io.BytesIO()
         np.save(buffer, pixels)
-        with datasets.atomic_writer(samples) as handle:
+        with atomic_writer(samples) as handle:
             handle.write(buffer.getvalue())
         order = ", 100 per digit asked for, 0s first" if recipe.conditional else ""
         print(f"1000 digits saved to {samples} as uint8 (1000, 784), 0 background, 255 ink{order}")

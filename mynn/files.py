@@ -77,5 +77,5 @@ def remove_stale_parts(folder: Path, names: Iterable[str], older_than: float) ->
     for name in names:
         for part in Path(folder).glob(f".{glob.escape(name)}.*.part"):
             with contextlib.suppress(OSError):
-                if now - part.stat().st_mtime > older_than:
+                if part.is_file() and now - part.stat().st_mtime > older_than:
                     part.unlink()

@@ -46,8 +46,9 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from mynn.datasets import DatasetError, atomic_writer
+from mynn.datasets import DatasetError
 from mynn.errors import MynnError, UsageError, require
+from mynn.files import atomic_writer
 
 __all__ = [
     "GROUP",
@@ -241,9 +242,11 @@ def build_hdf5(
     if compression_level is not None:
         compression["compression_opts"] = compression_level
 
-    from mynn.storage.files import remove_stale_parts
+    from mynn.files import remove_stale_parts
+    from mynn.storage.files import STALE_PART_SECONDS
 
-    remove_stale_parts(h5_path)  # left by a build that was killed (a day or more ago)
+    # left by a build that was killed (a day or more ago)
+    remove_stale_parts(h5_path.parent, [h5_path.name], STALE_PART_SECONDS)
     with zipfile.ZipFile(zip_path) as archive:
         names = image_entries(archive.namelist())[:limit]
         if not names:

@@ -53,6 +53,7 @@ from torch import Tensor, nn
 
 from mynn import datasets
 from mynn.errors import UsageError
+from mynn.files import atomic_writer
 from mynn.gan.training import torch_threads
 
 CONFIDENT = 0.8
@@ -186,7 +187,7 @@ def _save_cached(path: Path, model: DigitClassifier, fingerprint: str) -> None:
     buffer = io.BytesIO()
     torch.save({"fingerprint": fingerprint, "state_dict": model.state_dict()}, buffer)
     try:
-        with datasets.atomic_writer(path) as handle:
+        with atomic_writer(path) as handle:
             handle.write(buffer.getvalue())
     except OSError:
         pass  # a read-only cache folder: keep the classifier in memory only

@@ -592,7 +592,7 @@ def write_gif(frames, path, *, seconds_per_frame=0.6):
     The file is written whole or not at all (a temporary file renamed into place), so an
     interrupted call never leaves a half-written GIF over an existing one.
     """
-    from mynn.datasets import atomic_writer
+    from mynn.files import atomic_writer
 
     path = Path(path)
     data = gif_bytes(frames, seconds_per_frame=seconds_per_frame)
