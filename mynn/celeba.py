@@ -4,24 +4,5 @@ This module keeps ``from mynn.celeba import build_hdf5`` (and the other names) w
 for readers' code written before the move.
 """
 
-from mynn.gan.celeba import (
-    GROUP,
-    BuildResult,
-    CelebADataset,
-    build_hdf5,
-    centre_crop,
-    demo_zip,
-    image_entries,
-    load_faces,
-)
-
-__all__ = [
-    "GROUP",
-    "BuildResult",
-    "CelebADataset",
-    "build_hdf5",
-    "centre_crop",
-    "demo_zip",
-    "image_entries",
-    "load_faces",
-]
+from mynn.gan.celeba import *  # noqa: F403 (every public name, as listed there)
+from mynn.gan.celeba import __all__  # noqa: F401

@@ -291,19 +291,14 @@ def build_hdf5(
 
 
 def _check_target(h5_path: Path) -> None:
-    """Refuse an output path that can't be written, before any work."""
-    if h5_path.is_dir():
-        raise UsageError(f"{h5_path}: is a folder; give a file name such as celeba.h5py")
-    if h5_path.exists() and not h5_path.is_file():
-        raise UsageError(f"{h5_path}: not a regular file (a pipe or a device); choose a file name")
-    parent = h5_path.parent
-    if not parent.is_dir():
-        raise UsageError(
-            f"{h5_path}: the folder {parent} does not exist{' (it is a file)' if parent.exists() else ''}"
-            "; create it first or choose another place"
-        )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise UsageError(f"{h5_path}: the folder {parent} is not writable; choose another place")
+    """Refuse an output path that can't be written, before any work (the checks of
+    :func:`mynn.storage.check_output_path`, raised as a :class:`UsageError`)."""
+    from mynn.storage import StorageError, check_output_path
+
+    try:
+        check_output_path(h5_path)
+    except StorageError as error:
+        raise UsageError(str(error)) from None
 
 
 def demo_zip(

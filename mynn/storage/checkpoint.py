@@ -28,9 +28,6 @@ from mynn.checks import check_whole_number
 from mynn.errors import UsageError
 from mynn.network import NeuralNetwork
 from mynn.storage.files import (
-    HDF5_SUFFIXES,
-    NPZ_SUFFIXES,
-    StorageError,
     TrainingState,
     check_output_path,
     data_fingerprint,
@@ -38,6 +35,7 @@ from mynn.storage.files import (
     put_weights,
     save,
 )
+from mynn.storage.format import HDF5_SUFFIXES, NPZ_SUFFIXES, StorageError
 
 
 class Checkpointing:

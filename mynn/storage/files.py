@@ -51,26 +51,6 @@ from mynn.storage.reading import (
     _scalar,
 )
 
-__all__ = [
-    "BOOK_FILES",
-    "FORMAT_NAME",
-    "FORMAT_VERSION",
-    "HDF5_SUFFIXES",
-    "NPZ_SUFFIXES",
-    "STALE_PART_SECONDS",
-    "StorageError",
-    "TrainingState",
-    "check_output_path",
-    "data_fingerprint",
-    "load",
-    "load_book_weights",
-    "load_checkpoint",
-    "put_weights",
-    "save",
-    "save_book_weights",
-    "write_atomically",
-]
-
 
 @dataclass(frozen=True)
 class TrainingState:
