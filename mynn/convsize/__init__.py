@@ -15,60 +15,9 @@ Import the public names from here: ``from mynn.convsize import trace, conv_outpu
 Importing this package does not import torch.
 """
 
-from mynn.convsize.paddings import (
-    conv_paddings,
-    conv_transpose_paddings,
-    output_padding_to_restore,
-)
-from mynn.convsize.sizes import (
-    DIMENSION_NAMES,
-    conv_output_size,
-    conv_transpose_output_size,
-    padding_sides,
-    pool_output_size,
-)
-from mynn.convsize.tracer import (
-    BOOK_CELEBA_DISCRIMINATOR,
-    BOOK_CELEBA_GENERATOR,
-    BOOK_MNIST_CNN,
-    AvgPool,
-    Conv,
-    ConvTranspose,
-    Flatten,
-    LayerShape,
-    Linear,
-    MaxPool,
-    Reshape,
-    Trace,
-    TraceRow,
-    Unchanged,
-    torch_output_size,
-    trace,
-)
+from mynn.convsize import paddings, sizes, tracer
+from mynn.convsize.paddings import *  # noqa: F403 (the names in paddings.__all__)
+from mynn.convsize.sizes import *  # noqa: F403 (the names in sizes.__all__)
+from mynn.convsize.tracer import *  # noqa: F403 (the names in tracer.__all__)
 
-__all__ = [
-    "AvgPool",
-    "BOOK_CELEBA_DISCRIMINATOR",
-    "BOOK_CELEBA_GENERATOR",
-    "BOOK_MNIST_CNN",
-    "Conv",
-    "ConvTranspose",
-    "DIMENSION_NAMES",
-    "Flatten",
-    "LayerShape",
-    "Linear",
-    "MaxPool",
-    "Reshape",
-    "Trace",
-    "TraceRow",
-    "Unchanged",
-    "conv_output_size",
-    "conv_paddings",
-    "conv_transpose_output_size",
-    "conv_transpose_paddings",
-    "output_padding_to_restore",
-    "padding_sides",
-    "pool_output_size",
-    "torch_output_size",
-    "trace",
-]
+__all__ = sorted([*sizes.__all__, *paddings.__all__, *tracer.__all__])

@@ -210,18 +210,8 @@ def conv_transpose_diagram(
     }
     edges = {d * (k - 1) - p for d, k, p in zip(dilations, kernel, paddings, strict=True)}
     edge_label = "edge zeros, d(k-1) - p" + (f" = {edges.pop()}" if len(edges) == 1 else "")
-    return _diagram(
-        "ConvTranspose2d",
-        settings,
-        size,
-        kernel,
-        dilations,
-        grid,
-        positions,
-        output_shape,
-        formula,
-        edge_label=edge_label,
-    )
+    return _diagram("ConvTranspose2d", settings, size, kernel, dilations, grid, positions,
+                    output_shape, formula, edge_label=edge_label)  # fmt: skip
 
 
 def _diagram(
