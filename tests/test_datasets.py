@@ -1,10 +1,8 @@
 """Datasets: the book's CSV format, IDX, the bundled sample and verified downloads."""
 
 import dataclasses
-import functools
 import gzip
 import hashlib
-import http.server
 import math
 import os
 import shutil
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from local_server import serve_folder
 
 from mynn import datasets
 from mynn.datasets import DatasetError, read_csv, read_idx, write_csv
@@ -187,18 +186,8 @@ def server(tmp_path, idx_folder):
     for source in idx_folder.glob("*.gz"):
         shutil.copy(source, root / "good" / source.name)
         (root / "bad" / source.name).write_bytes(b"\x1f\x8b not what it claims")
-    handler = functools.partial(QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_folder(root) as url:
+        yield url
 
 
 def _local_spec(idx_folder):

@@ -10,19 +10,17 @@ Playwright the browser tests skip with the reason, unless ``CI_REQUIRE_BROWSER=1
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from local_server import serve_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "docs" / "_static" / "vendor"
@@ -94,17 +92,8 @@ def test_site_has_every_page(site):
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
