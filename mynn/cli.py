@@ -43,9 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    train = commands.add_parser(
+    def command(name: str, **options) -> argparse.ArgumentParser:
+        """A subcommand; every one also takes ``--debug`` after its name."""
+        return commands.add_parser(name, parents=[debug], **options)
+
+    train = command(
         "train",
-        parents=[debug],
         help="train the book's 3-layer network and print its test accuracy",
         description="Train the book's network (784 inputs, sigmoid, per-sample gradient "
         "descent) on handwritten digits and report the accuracy on the test set.",
@@ -111,9 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --save/--resume: save every N images as well as at each epoch's end",
     )
 
-    evaluate = commands.add_parser(
+    evaluate = command(
         "evaluate",
-        parents=[debug],
         help="load a saved network and print its test accuracy and confusion matrix",
         description="Load a network saved by `train --save` or network.save() (.npz or "
         ".h5), or the book's saved_wih.npy and saved_who.npy (give their folder), and "
@@ -134,9 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="whose test images to score it on",
     )
 
-    download = commands.add_parser(
+    download = command(
         "download",
-        parents=[debug],
         help="download full MNIST or Fashion-MNIST, verified against published checksums",
         description="Download a dataset's files, trying each mirror in turn and checking "
         "every file against its published MD5 checksum.",
@@ -159,9 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: {datasets.FILE_DEADLINE:.0f})",
     )
 
-    predict = commands.add_parser(
+    predict = command(
         "predict",
-        parents=[debug],
         help="read images of handwritten digits and print the network's answer for each",
         description="Prepare each picture as MNIST digits were made (invert dark-on-light, "
         "remove the paper, crop, scale to 20 px, centre by mass) and print the digit the "
@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the book's loading instead: resize the whole picture to 28 x 28 and invert",
     )
 
-    add_gan_parser(commands, debug)
+    add_gan_parser(command)
     return parser
 
 

@@ -120,6 +120,11 @@ class _Layer:
             )
         return shape.size
 
+    def _resized(self, shape, formula, *settings, channels):
+        """The shape after a layer whose image size is ``formula(size, *settings)`` (one of
+        :mod:`mynn.convsize.sizes`), with ``channels`` channels."""
+        return LayerShape(channels, _as_size_tuple(formula(self._image_size(shape), *settings)))
+
     def _check_channels(self, shape):
         expected = getattr(self, "in_channels", None)
         if None not in (expected, shape.channels) and expected != shape.channels:
@@ -142,10 +147,8 @@ class Conv(_Layer):
 
     def apply(self, shape):
         self._check_channels(shape)
-        size = conv_output_size(
-            self._image_size(shape), self.kernel_size, self.stride, self.padding, self.dilation
-        )
-        return LayerShape(self.out_channels, _as_size_tuple(size))
+        settings = (self.kernel_size, self.stride, self.padding, self.dilation)
+        return self._resized(shape, conv_output_size, *settings, channels=self.out_channels)
 
 
 @dataclass(frozen=True, repr=False)
@@ -162,15 +165,10 @@ class ConvTranspose(_Layer):
 
     def apply(self, shape):
         self._check_channels(shape)
-        size = conv_transpose_output_size(
-            self._image_size(shape),
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.output_padding,
-            self.dilation,
+        settings = (self.kernel_size, self.stride, self.padding, self.output_padding, self.dilation)
+        return self._resized(
+            shape, conv_transpose_output_size, *settings, channels=self.out_channels
         )
-        return LayerShape(self.out_channels, _as_size_tuple(size))
 
 
 @dataclass(frozen=True, repr=False)
@@ -184,7 +182,8 @@ class MaxPool(_Layer):
     ceil_mode: bool = field(default=False, kw_only=True)
 
     def apply(self, shape):
-        return _pooled(self, shape, self.dilation)
+        settings = (self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+        return self._resized(shape, pool_output_size, *settings, channels=shape.channels)
 
 
 @dataclass(frozen=True, repr=False)
@@ -197,20 +196,8 @@ class AvgPool(_Layer):
     ceil_mode: bool = field(default=False, kw_only=True)
 
     def apply(self, shape):
-        return _pooled(self, shape, dilation=1)
-
-
-def _pooled(layer, shape, dilation):
-    """The shape after a pooling spec: the channels stay, the size follows pool_output_size."""
-    size = pool_output_size(
-        layer._image_size(shape),
-        layer.kernel_size,
-        layer.stride,
-        layer.padding,
-        dilation,
-        layer.ceil_mode,
-    )
-    return LayerShape(shape.channels, _as_size_tuple(size))
+        settings = (self.kernel_size, self.stride, self.padding, 1, self.ceil_mode)  # no dilation
+        return self._resized(shape, pool_output_size, *settings, channels=shape.channels)
 
 
 @dataclass(frozen=True, repr=False)

@@ -8,6 +8,7 @@ checking that it is installed.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from mynn import datasets
@@ -16,12 +17,11 @@ from mynn.files import atomic_writer
 from mynn.gan.recipes import RECIPES  # torch-free: the GANs' names and defaults
 
 
-def add_gan_parser(commands, debug: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add the ``gan`` subcommand to ``commands`` (argparse subparsers); ``debug`` is the
-    parent parser that carries ``--debug``."""
-    gan = commands.add_parser(
+def add_gan_parser(command: Callable[..., argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    """Add the ``gan`` subcommand with ``command(name, **options)``, the command line's
+    ``add_parser`` (which gives every subcommand ``--debug``)."""
+    gan = command(
         "gan",
-        parents=[debug],
         help="train a GAN on handwritten digits, save samples and measure their quality",
         description="Train a GAN from Make Your First GAN With PyTorch on the bundled "
         "digits (CUDA when present, else the CPU), save a grid of samples and score 1,000 "
