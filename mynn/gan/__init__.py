@@ -8,6 +8,7 @@
 - :mod:`mynn.gan.stable`: beyond the book, tools against mode collapse (minibatch std, the
   weight average; label smoothing is an option of ``train_gan``)
 - :mod:`mynn.gan.recipes`: named GANs for ``python -m mynn gan --model NAME``
+- :mod:`mynn.gan.command`: the ``python -m mynn gan`` command itself
 - :mod:`mynn.gan.showcase`: the book's stages trained longer, shipped for notebook 21
 
 ``import mynn.gan`` does not import torch; the names below are loaded on first use.

@@ -14,7 +14,9 @@ as an ``.npz`` archive (numpy only; ``numpy.load(path)`` reads it) or as an HDF5
 Every write goes to a temporary file renamed into place only when complete, so an
 interrupted save never destroys the file that was there. Every read is checked and a bad
 file gets one :class:`StorageError` naming the file and the problem. Loading never
-unpickles: a file carrying Python objects is refused and nothing in it runs.
+unpickles: a file carrying Python objects is refused and nothing in it runs. The checks
+made before any byte of a file is trusted are in :mod:`mynn.storage.reading`; the
+format's names (version, suffixes) in :mod:`mynn.storage.format`.
 """
 
 from __future__ import annotations
