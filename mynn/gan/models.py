@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from mynn.gan.stable import MinibatchStd
+from mynn.gan.stable import MinibatchStd, pack_rows, unpack_scores
 
 #: The pattern the 1010 GAN learns: high, low, high, low.
 PATTERN_1010 = (1.0, 0.0, 1.0, 0.0)
@@ -172,6 +172,11 @@ class MnistDiscriminator(Discriminator):
         Beyond the book: append the minibatch's spread to the hidden values before the
         output layer (:class:`mynn.gan.stable.MinibatchStd`, hidden + 1 -> 1), so D can see
         a collapsed batch. False (the default) is the book's network.
+    pack : int
+        Beyond the book (PacGAN): judge ``pack`` images at once, side by side (the input
+        layer takes ``pack * 784`` values) and give each of them the pack's score
+        (:func:`mynn.gan.stable.pack_rows`). 1 (the default) is the book's network. A
+        minibatch must split into whole packs.
 
     The output layer is always a sigmoid: a score between 0 (fake) and 1 (real).
     ``MnistDiscriminator("sigmoid", layer_norm=False)`` is the first attempt.
@@ -183,20 +188,25 @@ class MnistDiscriminator(Discriminator):
         layer_norm: bool = True,
         hidden: int = 200,
         minibatch_std: bool = False,
+        pack: int = 1,
     ):
         super().__init__()
+        if pack < 1:
+            raise ValueError(f"pack must be at least 1, got {pack}")
         self.activation, self.layer_norm = activation, layer_norm
-        self.minibatch_std = minibatch_std
+        self.minibatch_std, self.pack = minibatch_std, pack
         spread = [MinibatchStd()] if minibatch_std else []
         self.model = nn.Sequential(
-            *_hidden(784, hidden, activation, layer_norm),
+            *_hidden(784 * pack, hidden, activation, layer_norm),
             *spread,
             nn.Linear(hidden + len(spread), 1),
             nn.Sigmoid(),
         )
 
     def forward(self, images: Tensor) -> Tensor:
-        return self.model(images)
+        if self.pack == 1:
+            return self.model(images)
+        return unpack_scores(self.model(pack_rows(images, self.pack)), self.pack)
 
 
 class MnistGenerator(Generator):
