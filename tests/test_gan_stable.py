@@ -84,7 +84,9 @@ def test_pack_rows_puts_consecutive_images_side_by_side():
     torch.testing.assert_close(packed[1], torch.cat((images[2], images[3])))
     torch.testing.assert_close(pack_rows(images, 1), images)
     scores = torch.tensor([[0.25], [0.75]])
-    torch.testing.assert_close(unpack_scores(scores, 2), torch.tensor([[0.25], [0.25], [0.75], [0.75]]))
+    torch.testing.assert_close(
+        unpack_scores(scores, 2), torch.tensor([[0.25], [0.25], [0.75], [0.75]])
+    )
     with pytest.raises(ValueError, match="packs of 3"):
         pack_rows(images, 3)
     with pytest.raises(ValueError, match="at least 1"):
