@@ -218,8 +218,11 @@ class MnistGenerator(Generator):
         Numbers per seed: the first attempt 1, the improved 100.
     seed_distribution : {"normal", "uniform"}
         ``randn`` (the improved) or ``rand`` in [0, 1) (the first attempt).
-    activation, layer_norm, hidden
-        The hidden layer, as in :class:`MnistDiscriminator`.
+    activation, layer_norm
+        After each hidden layer, as in :class:`MnistDiscriminator`.
+    hidden : int or tuple of int
+        Hidden nodes (the book: one layer of 200). Beyond the book, a tuple stacks several
+        hidden layers, e.g. ``(256, 512)``: seed -> 256 -> 512 -> 784.
 
     The output layer is a sigmoid: 784 pixel values in 0..1, 1 = ink, MNIST's orientation.
     ``MnistGenerator(1, "uniform", "sigmoid", layer_norm=False)`` is the first attempt.
@@ -231,9 +234,12 @@ class MnistGenerator(Generator):
         seed_distribution: str = "normal",
         activation: str = "leaky_relu",
         layer_norm: bool = True,
-        hidden: int = 200,
+        hidden: int | tuple[int, ...] = 200,
     ):
         super().__init__()
+        sizes = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+        if not sizes or min(sizes) < 1:
+            raise ValueError(f"hidden must be a positive size or sizes, got {hidden!r}")
         if seed_size < 1:
             raise ValueError(f"seed_size must be at least 1, got {seed_size}")
         if seed_distribution not in ("normal", "uniform"):
@@ -242,11 +248,10 @@ class MnistGenerator(Generator):
             )
         self.seed_size, self.seed_distribution = seed_size, seed_distribution
         self.activation, self.layer_norm = activation, layer_norm
-        self.model = nn.Sequential(
-            *_hidden(seed_size, hidden, activation, layer_norm),
-            nn.Linear(hidden, 784),
-            nn.Sigmoid(),
-        )
+        layers: list[nn.Module] = []
+        for n_in, n_out in zip((seed_size, *sizes), sizes):
+            layers += _hidden(n_in, n_out, activation, layer_norm)
+        self.model = nn.Sequential(*layers, nn.Linear(sizes[-1], 784), nn.Sigmoid())
 
     def random_seeds(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         """``randn(n, seed_size)``, or ``rand`` for the first attempt's uniform seeds."""
