@@ -189,10 +189,24 @@ def _sgd(lr: float):
     return make
 
 
-def _stable_mnist():
+MNIST_PACK = 2
+"""Images D judges at once in the default recipe (PacGAN, :func:`mynn.gan.stable.pack_rows`)."""
+
+MNIST_GENERATOR_HIDDEN = (256, 512)
+"""The default recipe's generator: seed -> 256 -> 512 -> 784 (the book's: seed -> 200 -> 784)."""
+
+
+def stable_mnist(
+    pack: int = MNIST_PACK,
+    minibatch_std: bool = True,
+    hidden: int | tuple[int, ...] = MNIST_GENERATOR_HIDDEN,
+):
+    """The default recipe's networks: the book's improved layers (LeakyReLU(0.02), LayerNorm,
+    100 normal numbers per seed), D packed and given the minibatch's spread, G two hidden
+    layers deep. The arguments take one change away (``benchmarks/bench_gan.py --ablation``)."""
     from mynn.gan.models import MnistDiscriminator, MnistGenerator
 
-    return MnistDiscriminator(minibatch_std=True), MnistGenerator()
+    return MnistDiscriminator(minibatch_std=minibatch_std, pack=pack), MnistGenerator(hidden=hidden)
 
 
 register(
@@ -200,7 +214,7 @@ register(
         name="mnist",
         summary="the book's improved MNIST networks, made to draw every digit: a minibatch-std "
         "feature in D, minibatches of 64, Adam 2e-4, label smoothing 0.1, G's weights averaged",
-        build=_stable_mnist,
+        build=stable_mnist,
         optimizers=_adam(2e-4, (0.5, 0.999)),
         loss="bce",
         epochs=EPOCHS_MNIST,
