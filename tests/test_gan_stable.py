@@ -106,6 +106,11 @@ def test_packed_discriminator_scores_each_image_with_its_partner():
     assert not torch.allclose(d(changed)[0], scores[0])
     with pytest.raises(ValueError, match="packs of 2"):
         d(torch.rand(5, 784))
+    conv = ConvDiscriminator(channels=8, minibatch_std=True, pack=2)
+    assert conv.model[0].in_channels == 2  # the pair stacked as two channels
+    conv_scores = conv(images)
+    assert conv_scores.shape == (6, 1)
+    torch.testing.assert_close(conv_scores[0::2], conv_scores[1::2])
 
 
 # --------------------------------------------------------------------------- label smoothing
