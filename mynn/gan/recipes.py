@@ -252,16 +252,16 @@ against mode collapse (:mod:`mynn.gan.stable`). Why each setting:
   the whole minibatch differ. Label smoothing 0.1 (without it the previous default collapsed
   to one class) and the weight average (decay 0.999, about the last 1,000 steps, i.e. 31
   epochs; samples come from it) as before.
-- 200 epochs (6,400 steps), about 2 1/4 minutes of CPU on one thread: within the 3-minute
-  budget with room for a busier machine.
+- 200 epochs (6,400 steps): 135 s of CPU on one thread in the tuning run, 166 s in the
+  benchmark while eight sessions shared two cores: within the 3-minute budget.
 
 Measured (seed 0, one thread, benchmarks/RESULTS.md): 10 of 10 classes, 82% of 1,000
 samples read confidently, precision 0.72, recall 0.79, Fréchet distance 13.6 (real
 held-out digits: 10, 96%, 0.86, 0.87, 6.8). Scored every 20 epochs of the same run, the
 classes covered were 10 from epoch 60 on and the confident share rose steadily (0.68, 0.70,
 0.75, 0.77, 0.79, 0.82, 0.84, 0.82 at epochs 60 to 200): the end point is not a lucky
-checkpoint. These settings were chosen on seed 0 by about ten runs; another seed is in
-benchmarks/RESULTS.md.
+checkpoint. These settings were chosen on seed 0 by about ten runs; seed 1 ends at 10
+classes, 82% confident, precision 0.71, recall 0.77 (benchmarks/RESULTS.md).
 """
 
 register(
