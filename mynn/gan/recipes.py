@@ -236,18 +236,18 @@ against mode collapse (:mod:`mynn.gan.stable`). Why each setting:
   pair. The previous default (the same tools without packing: book-sized networks,
   minibatch std, batch 64, Adam 2e-4) ended with 5 classes (85% confident) after 220 epochs
   and swung between 5 and 8 classes from one checkpoint to the next; with packing added
-  and nothing else changed it covered 10 classes from epoch 40 on (9 at one of ten
-  checkpoints), but only 67-72% of its samples were read confidently.
+  and nothing else changed it covered 10 classes at every checkpoint from epoch 40 on
+  but one (9), but only 67-72% of its samples were read confidently.
 - **A deeper generator** (:data:`MNIST_GENERATOR_HIDDEN`, seed -> 256 -> 512 -> 784, the
   book's LeakyReLU(0.02) and LayerNorm after each) draws sharper digits: 77% confident
-  after 120 epochs (123 s) where the book's one layer of 200 had 69%. A wider D (784 x 2 ->
+  after 120 epochs (123 s) where the book's one layer of 200 had 69%. A larger D (784 x 2 ->
   512 -> 256) cost more and did no better; LeakyReLU(0.2) instead of the book's 0.02 did
   worse (64% after 100 epochs).
 - **Minibatches of 128 with Adam 4e-4** (beta1 = 0.5, DCGAN's): a step of these small
-  networks costs nearly as much CPU for 64 images as for 128, so twice the batch (and twice
+  networks costs only about 1.25 times as much CPU for 128 images as for 64, so twice the batch (and twice
   the learning rate) buys about 1.5 times the progress per CPU second (75% confident after
-  65 s against 74% after 101 s at batch 64). Batch 256 with the same lr collapsed (5-7
-  classes after 80 epochs); two time-scale rates (D 4e-4, G 1e-4, batch 64) kept 7-9.
+  65 s against 74% after 101 s at batch 64). Batch 256 with the same lr covered
+  only 5-7 classes in its first 80 epochs; two time-scale rates (D 4e-4, G 1e-4, batch 64) kept 7-9.
 - The minibatch-std feature (Karras et al. 2018) stays: D also sees how much the images of
   the whole minibatch differ. Label smoothing 0.1 (without it the previous default collapsed
   to one class) and the weight average (decay 0.999, about the last 1,000 steps, i.e. 31
