@@ -81,6 +81,19 @@ def test_bad_model_settings_are_refused():
         MnistGenerator(10, "poisson")
     with pytest.raises(ValueError, match="seed_size"):
         MnistGenerator(0)
+    with pytest.raises(ValueError, match="hidden"):
+        MnistGenerator(hidden=())
+    with pytest.raises(ValueError, match="pack"):
+        MnistDiscriminator(pack=0)
+
+
+def test_generator_stacks_hidden_layers_given_as_a_tuple():
+    g = MnistGenerator(hidden=(256, 512))
+    linear = [m for m in g.model if isinstance(m, nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linear] == [(100, 256), (256, 512), (512, 784)]
+    norms = [m.normalized_shape for m in g.model if isinstance(m, nn.LayerNorm)]
+    assert norms == [(256,), (512,)]
+    assert g(torch.randn(3, 100)).shape == (3, 784)
 
 
 def test_real_1010_data_is_the_books_noisy_pattern():

@@ -1,4 +1,4 @@
-"""Beyond the book: precision and recall, minibatch std, label smoothing, the weight average."""
+"""Beyond the book: precision and recall, minibatch std, packing, label smoothing, the weight average."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,7 @@ from mynn import datasets
 from mynn.gan import quality
 from mynn.gan.conv import ConvDiscriminator
 from mynn.gan.models import MnistDiscriminator, improved, seeded
-from mynn.gan.stable import MinibatchStd, WeightAverage
+from mynn.gan.stable import MinibatchStd, WeightAverage, pack_rows, unpack_scores
 from mynn.gan.training import generate, train_gan
 
 pytestmark = pytest.mark.usefixtures("classifier_cache")  # tests/conftest.py
@@ -72,6 +72,45 @@ def test_discriminators_take_the_spread_as_one_more_input():
     conv = ConvDiscriminator(channels=8, minibatch_std=True)
     assert conv.model[-2].in_features == 16 * 7 * 7 + 1
     assert conv(torch.rand(4, 784)).shape == (4, 1)
+
+
+# --------------------------------------------------------------------------- packing (PacGAN)
+
+
+def test_pack_rows_puts_consecutive_images_side_by_side():
+    images = torch.arange(4 * 3, dtype=torch.float32).reshape(4, 3)
+    packed = pack_rows(images, 2)
+    assert packed.shape == (2, 6)
+    torch.testing.assert_close(packed[1], torch.cat((images[2], images[3])))
+    torch.testing.assert_close(pack_rows(images, 1), images)
+    scores = torch.tensor([[0.25], [0.75]])
+    torch.testing.assert_close(
+        unpack_scores(scores, 2), torch.tensor([[0.25], [0.25], [0.75], [0.75]])
+    )
+    with pytest.raises(ValueError, match="packs of 3"):
+        pack_rows(images, 3)
+    with pytest.raises(ValueError, match="at least 1"):
+        pack_rows(images, 0)
+
+
+def test_packed_discriminator_scores_each_image_with_its_partner():
+    with seeded(0):
+        d = MnistDiscriminator(minibatch_std=True, pack=2)
+    assert d.model[0].in_features == 2 * 784
+    images = torch.rand(6, 784, generator=torch.Generator().manual_seed(0))
+    scores = d(images)
+    assert scores.shape == (6, 1)
+    torch.testing.assert_close(scores[0::2], scores[1::2])  # one score per pair
+    changed = images.clone()
+    changed[1] = 0.0  # the partner of image 0 changes: so does image 0's score
+    assert not torch.allclose(d(changed)[0], scores[0])
+    with pytest.raises(ValueError, match="packs of 2"):
+        d(torch.rand(5, 784))
+    conv = ConvDiscriminator(channels=8, minibatch_std=True, pack=2)
+    assert conv.model[0].in_channels == 2  # the pair stacked as two channels
+    conv_scores = conv(images)
+    assert conv_scores.shape == (6, 1)
+    torch.testing.assert_close(conv_scores[0::2], conv_scores[1::2])
 
 
 # --------------------------------------------------------------------------- label smoothing

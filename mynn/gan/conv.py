@@ -39,7 +39,7 @@ from torch import Tensor, nn
 from mynn.errors import UsageError
 from mynn.gan.faces import FaceDiscriminator, FaceGenerator  # defined once, from convsize's specs
 from mynn.gan.models import Discriminator, Generator
-from mynn.gan.stable import MinibatchStd
+from mynn.gan.stable import MinibatchStd, pack_rows, unpack_scores
 
 __all__ = [
     "ConvDiscriminator",
@@ -78,19 +78,27 @@ class ConvDiscriminator(Discriminator):
     LeakyReLU(0.2) and BatchNorm as in the book's face discriminator.
     ``minibatch_std=True`` appends the minibatch's spread to the 2 ``channels`` x 7 x 7
     numbers before the last layer (:class:`mynn.gan.stable.MinibatchStd`).
+    ``pack`` > 1 (PacGAN) judges that many digits at once, stacked as the input's channels
+    (the first convolution takes ``pack`` channels), and gives each the pack's score.
 
     Takes digits as (n, 784) or (n, 1, 28, 28); returns (n, 1) scores, 1 = real.
     """
 
     def __init__(
-        self, channels: int = 32, activation: str = "leaky_relu", minibatch_std: bool = False
+        self,
+        channels: int = 32,
+        activation: str = "leaky_relu",
+        minibatch_std: bool = False,
+        pack: int = 1,
     ):
         super().__init__()
-        self.channels, self.minibatch_std = channels, minibatch_std
+        if pack < 1:
+            raise UsageError(f"pack must be at least 1, got {pack}")
+        self.channels, self.minibatch_std, self.pack = channels, minibatch_std, pack
         wide = 2 * channels
         spread = [MinibatchStd()] if minibatch_std else []
         self.model = nn.Sequential(
-            nn.Conv2d(1, channels, kernel_size=4, stride=2, padding=1),
+            nn.Conv2d(pack, channels, kernel_size=4, stride=2, padding=1),
             _activation(activation),
             nn.Conv2d(channels, wide, kernel_size=4, stride=2, padding=1),
             nn.BatchNorm2d(wide),
@@ -102,7 +110,11 @@ class ConvDiscriminator(Discriminator):
         )
 
     def forward(self, images: Tensor) -> Tensor:
-        return self.model(_as_digit_images(images))
+        images = _as_digit_images(images)
+        if self.pack == 1:
+            return self.model(images)
+        packed = pack_rows(images, self.pack).reshape(-1, self.pack, 28, 28)
+        return unpack_scores(self.model(packed), self.pack)
 
 
 class ConvGenerator(Generator):

@@ -35,7 +35,7 @@ import torch
 from torch import Tensor, nn
 
 from mynn.errors import UsageError
-from mynn.gan.stable import MinibatchStd
+from mynn.gan.stable import MinibatchStd, pack_rows, unpack_scores
 
 #: The pattern the 1010 GAN learns: high, low, high, low.
 PATTERN_1010 = (1.0, 0.0, 1.0, 0.0)
@@ -173,6 +173,11 @@ class MnistDiscriminator(Discriminator):
         Beyond the book: append the minibatch's spread to the hidden values before the
         output layer (:class:`mynn.gan.stable.MinibatchStd`, hidden + 1 -> 1), so D can see
         a collapsed batch. False (the default) is the book's network.
+    pack : int
+        Beyond the book (PacGAN): judge ``pack`` images at once, side by side (the input
+        layer takes ``pack * 784`` values) and give each of them the pack's score
+        (:func:`mynn.gan.stable.pack_rows`). 1 (the default) is the book's network. A
+        minibatch must split into whole packs.
 
     The output layer is always a sigmoid: a score between 0 (fake) and 1 (real).
     ``MnistDiscriminator("sigmoid", layer_norm=False)`` is the first attempt.
@@ -184,20 +189,25 @@ class MnistDiscriminator(Discriminator):
         layer_norm: bool = True,
         hidden: int = 200,
         minibatch_std: bool = False,
+        pack: int = 1,
     ):
         super().__init__()
+        if pack < 1:
+            raise UsageError(f"pack must be at least 1, got {pack}")
         self.activation, self.layer_norm = activation, layer_norm
-        self.minibatch_std = minibatch_std
+        self.minibatch_std, self.pack = minibatch_std, pack
         spread = [MinibatchStd()] if minibatch_std else []
         self.model = nn.Sequential(
-            *_hidden(784, hidden, activation, layer_norm),
+            *_hidden(784 * pack, hidden, activation, layer_norm),
             *spread,
             nn.Linear(hidden + len(spread), 1),
             nn.Sigmoid(),
         )
 
     def forward(self, images: Tensor) -> Tensor:
-        return self.model(images)
+        if self.pack == 1:
+            return self.model(images)
+        return unpack_scores(self.model(pack_rows(images, self.pack)), self.pack)
 
 
 class MnistGenerator(Generator):
@@ -209,8 +219,11 @@ class MnistGenerator(Generator):
         Numbers per seed: the first attempt 1, the improved 100.
     seed_distribution : {"normal", "uniform"}
         ``randn`` (the improved) or ``rand`` in [0, 1) (the first attempt).
-    activation, layer_norm, hidden
-        The hidden layer, as in :class:`MnistDiscriminator`.
+    activation, layer_norm
+        After each hidden layer, as in :class:`MnistDiscriminator`.
+    hidden : int or tuple of int
+        Hidden nodes (the book: one layer of 200). Beyond the book, a tuple stacks several
+        hidden layers, e.g. ``(256, 512)``: seed -> 256 -> 512 -> 784.
 
     The output layer is a sigmoid: 784 pixel values in 0..1, 1 = ink, MNIST's orientation.
     ``MnistGenerator(1, "uniform", "sigmoid", layer_norm=False)`` is the first attempt.
@@ -222,9 +235,12 @@ class MnistGenerator(Generator):
         seed_distribution: str = "normal",
         activation: str = "leaky_relu",
         layer_norm: bool = True,
-        hidden: int = 200,
+        hidden: int | tuple[int, ...] = 200,
     ):
         super().__init__()
+        sizes = (hidden,) if isinstance(hidden, int) else tuple(hidden)
+        if not sizes or min(sizes) < 1:
+            raise UsageError(f"hidden must be a positive size or sizes, got {hidden!r}")
         if seed_size < 1:
             raise UsageError(f"seed_size must be at least 1, got {seed_size}")
         if seed_distribution not in ("normal", "uniform"):
@@ -233,11 +249,10 @@ class MnistGenerator(Generator):
             )
         self.seed_size, self.seed_distribution = seed_size, seed_distribution
         self.activation, self.layer_norm = activation, layer_norm
-        self.model = nn.Sequential(
-            *_hidden(seed_size, hidden, activation, layer_norm),
-            nn.Linear(hidden, 784),
-            nn.Sigmoid(),
-        )
+        layers: list[nn.Module] = []
+        for n_in, n_out in zip((seed_size, *sizes), sizes):
+            layers += _hidden(n_in, n_out, activation, layer_norm)
+        self.model = nn.Sequential(*layers, nn.Linear(sizes[-1], 784), nn.Sigmoid())
 
     def random_seeds(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         """``randn(n, seed_size)``, or ``rand`` for the first attempt's uniform seeds."""

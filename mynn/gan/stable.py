@@ -21,6 +21,11 @@ small, and each is a switch, so the book's networks stay as the book builds them
   generator circles around an equilibrium (notebook 11 shows why); the average sits nearer
   its middle and draws cleaner digits (``train_gan(..., ema=0.999)``). A warm-up keeps the
   random starting weights out of the average of a short run.
+- **packing** (Lin et al. 2018, "PacGAN"): D judges ``pack`` images at once, side by side
+  in one input, and answers one score for all of them (:func:`pack_rows`,
+  :func:`unpack_scores`). Two digits drawn by a generator that draws only a few kinds of
+  digit are often the same kind; two real ones seldom are. D can see that in every pair,
+  so collapse costs G at every step (``MnistDiscriminator(pack=2)``).
 - **larger minibatches with two time-scale learning rates** (Heusel et al. 2017, TTUR):
   separate learning rates for D and G, chosen in :mod:`mynn.gan.recipes`.
 """
@@ -34,7 +39,7 @@ from torch import Tensor, nn
 
 from mynn.errors import UsageError
 
-__all__ = ["MinibatchStd", "WeightAverage"]
+__all__ = ["MinibatchStd", "WeightAverage", "pack_rows", "unpack_scores"]
 
 
 class MinibatchStd(nn.Module):
@@ -54,6 +59,32 @@ class MinibatchStd(nn.Module):
         flat = h.reshape(len(h), -1)
         spread = torch.sqrt(flat.var(dim=0, unbiased=False) + self.eps).mean()
         return torch.cat((flat, spread.expand(len(flat), 1)), dim=1)
+
+
+def pack_rows(images: Tensor, pack: int) -> Tensor:
+    """Put ``pack`` consecutive images side by side: (n, ...) -> (n / pack, pack * f).
+
+    Rows ``i * pack`` to ``i * pack + pack - 1`` become row ``i``, each flattened to ``f``
+    values. ``pack = 1`` only flattens. The minibatch must split into whole packs.
+    """
+    if pack < 1:
+        raise UsageError(f"pack must be at least 1, got {pack}")
+    if len(images) % pack:
+        raise UsageError(
+            f"a minibatch of {len(images)} images does not split into packs of {pack}; "
+            f"use a batch size that {pack} divides (and a dataset size it divides, or drop "
+            "the last short batch)"
+        )
+    return images.reshape(len(images) // pack, -1)
+
+
+def unpack_scores(scores: Tensor, pack: int) -> Tensor:
+    """One score per pack -> the same score for each of its images: (m, 1) -> (m * pack, 1).
+
+    The loss over the repeated scores equals the loss over the packs (each counted
+    ``pack`` times), so the training loop keeps one target per image.
+    """
+    return scores.repeat_interleave(pack, dim=0)
 
 
 class WeightAverage:
