@@ -118,6 +118,22 @@ def confusion_matrix(labels: ArrayLike, predicted: ArrayLike, n_classes: int = 1
     return matrix
 
 
+def weight_shapes(
+    inodes: int, hnodes: int, onodes: int, bias: bool = True
+) -> dict[str, tuple[int, ...]]:
+    """The shape of each weight array of an ``inodes``-``hnodes``-``onodes`` network.
+
+    The book's link weights ``wih`` (hnodes, inodes) and ``who`` (onodes, hnodes): row j of
+    ``wih`` holds the weights into hidden node j, as in the book's X = W · I. With ``bias``
+    also the biases ``bh`` (hnodes,) and ``bo`` (onodes,). The one table of shapes that the
+    network, saving and loading all check against.
+    """
+    shapes = {"wih": (hnodes, inodes), "who": (onodes, hnodes)}
+    if bias:
+        shapes.update(bh=(hnodes,), bo=(onodes,))
+    return shapes
+
+
 class NeuralNetwork:
     """The book's 3-layer sigmoid network.
 
@@ -233,12 +249,7 @@ class NeuralNetwork:
         """Shape and finiteness checks for weights set from outside (e.g. numpy.load)."""
         if name in ("bh", "bo") and value is None and not self.__dict__.get("bias", False):
             return None
-        expected = {
-            "wih": (self.hnodes, self.inodes),
-            "who": (self.onodes, self.hnodes),
-            "bh": (self.hnodes,),
-            "bo": (self.onodes,),
-        }[name]
+        expected = weight_shapes(self.inodes, self.hnodes, self.onodes)[name]
         if name in ("bh", "bo") and not self.bias:
             raise UsageError(f"this network has no biases (bias=False); can't set {name}")
         array = _as_finite_float(value, name)

@@ -403,3 +403,17 @@ def test_train_epoch_runs_with_one_blas_thread(digits, monkeypatch):
     network.train_epoch(inputs[:20], targets[:20])
     network.train_minibatch(inputs[:20], targets[:20], batch_size=5)
     assert len(seen) == 2 and all(threads and set(threads) == {1} for threads in seen)
+
+
+def test_weight_shapes_is_the_one_table_the_network_and_files_use(tmp_path):
+    """The shapes the network checks, saves and loads come from one function."""
+    from mynn.network import weight_shapes
+
+    assert weight_shapes(3, 4, 2, bias=False) == {"wih": (4, 3), "who": (2, 4)}
+    assert weight_shapes(3, 4, 2) == {"wih": (4, 3), "who": (2, 4), "bh": (4,), "bo": (2,)}
+    network = mynn.NeuralNetwork(3, 4, 2, 0.1, seed=0, bias=True)
+    shapes = {name: getattr(network, name).shape for name in ("wih", "who", "bh", "bo")}
+    assert shapes == weight_shapes(3, 4, 2)
+    network.save(tmp_path / "net.npz")
+    loaded = mynn.load(tmp_path / "net.npz")
+    assert {name: getattr(loaded, name).shape for name in shapes} == shapes

@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mynn.files import atomic_writer, remove_stale_parts
-from mynn.network import NeuralNetwork, check_learning_rate
+from mynn.network import NeuralNetwork, check_learning_rate, weight_shapes
 from mynn.storage.format import (
     _TRAINING_PREFIX,
     BOOK_FILES,
@@ -386,10 +386,8 @@ def put_weights(
     """
     has_bias = bool(getattr(network, "bias", False))
     sizes = f"{network.inodes}-{network.hnodes}-{network.onodes}"
-    wanted = {
-        "wih": ((network.hnodes, network.inodes), wih),
-        "who": ((network.onodes, network.hnodes), who),
-    }
+    shapes = weight_shapes(network.inodes, network.hnodes, network.onodes, has_bias)
+    wanted = {"wih": (shapes["wih"], wih), "who": (shapes["who"], who)}
     if has_bias != (bh is not None or bo is not None):
         raise StorageError(
             f"{source}: the network {'has' if has_bias else 'has no'} biases but the weights "
@@ -397,8 +395,8 @@ def put_weights(
             f"bias={not has_bias}"
         )
     if has_bias:
-        wanted["bh"] = ((network.hnodes,), bh)
-        wanted["bo"] = ((network.onodes,), bo)
+        wanted["bh"] = (shapes["bh"], bh)
+        wanted["bo"] = (shapes["bo"], bo)
     checked = {}
     for name, (shape, values) in wanted.items():
         array = _float_array(values, name, source)
@@ -436,8 +434,7 @@ def _network_from_entries(entries: dict[str, np.ndarray], path: Path) -> NeuralN
         if name not in entries:
             raise StorageError(f"{path}: the entry {name!r} is missing; the file is incomplete")
     inodes, hnodes, onodes = nodes
-    for name, shape in (("wih", (hnodes, inodes)), ("who", (onodes, hnodes)),
-                        ("bh", (hnodes,)), ("bo", (onodes,))):  # fmt: skip
+    for name, shape in weight_shapes(inodes, hnodes, onodes).items():
         if name in entries and entries[name].shape != shape:
             raise StorageError(
                 f"{path}: {name} has shape {entries[name].shape} but the file's node counts "

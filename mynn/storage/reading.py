@@ -27,6 +27,7 @@ from numpy.typing import ArrayLike
 
 from mynn.errors import UsageError, require
 from mynn.memory import require_memory
+from mynn.network import weight_shapes
 from mynn.storage.format import (
     _HDF5_MAGIC,
     _NPY_MAGIC,
@@ -123,7 +124,7 @@ def _expected_shapes(entries: dict[str, np.ndarray]) -> dict[str, tuple[int, ...
             return None  # the validation names the problem
         nodes.append(int(value))
     inodes, hnodes, onodes = nodes
-    return {"wih": (hnodes, inodes), "who": (onodes, hnodes), "bh": (hnodes,), "bo": (onodes,)}
+    return weight_shapes(inodes, hnodes, onodes)
 
 
 def _check_declared(path: Path, name: str, shape, dtype: np.dtype, expected, stored) -> None:
