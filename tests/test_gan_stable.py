@@ -249,3 +249,17 @@ def test_shipped_generators_load_and_draw_digits():
     digits = generate(last, 200, seed=0)
     assert digits.shape == (200, 784) and 0 <= digits.min() and digits.max() <= 1
     assert digits.std(axis=0).mean() > 0.05  # a trained generator draws different digits
+
+
+def test_quality_table_has_a_row_per_set_with_its_numbers():
+    from mynn.gan.quality import DigitQuality, quality_table
+
+    good = DigitQuality(10, 10, (1,) * 10, 0.9, 6.8, 0.11, 0.86, 0.87)
+    bad = DigitQuality(10, 1, (5, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0.5, 371.0, 0.01, 0.9, 0.0)
+    lines = quality_table({"real": good, "collapsed": bad}, variety=True).splitlines()
+    assert len(lines) == 3 and lines[0].split() == [
+        "classes", "confident", "precision", "recall", "Fréchet", "variety",
+    ]  # fmt: skip
+    assert lines[1].split() == ["real", "10", "of", "10", "1.00", "0.86", "0.87", "7", "0.110"]
+    assert lines[2].split() == ["collapsed", "1", "of", "10", "0.50", "0.90", "0.00", "371", "0.010"]
+    assert "variety" not in quality_table({"real": good})

@@ -27,6 +27,7 @@ _NAMES = {
     "pick_device": "training",
     "GanHistory": "training",
     "score_digits": "quality",
+    "quality_table": "quality",
     "digit_classifier": "quality",
     "precision_recall": "quality",
     "WeightAverage": "stable",

@@ -346,6 +346,25 @@ class DigitQuality:
         ]
 
 
+def quality_table(scores: dict[str, DigitQuality], variety: bool = False) -> str:
+    """The scores of several sets of digits as one text table, a row per set.
+
+    Columns: classes covered, confident share, precision, recall, Fréchet distance, and
+    with ``variety`` the pixel spread across images. Notebooks 21 and 22 print their
+    comparisons with it.
+    """
+    width = max(len(name) for name in scores) + 2
+    header = f"{'':{width}}{'classes':>8} {'confident':>9} {'precision':>9} {'recall':>6} {'Fréchet':>8}"
+    rows = [header + (f" {'variety':>7}" if variety else "")]
+    for name, q in scores.items():
+        row = (
+            f"{name:{width}}{q.classes_covered:>5} of 10 {q.confident_share:>9.2f} "
+            f"{q.precision:>9.2f} {q.recall:>6.2f} {q.frechet_distance:>8.0f}"
+        )
+        rows.append(row + (f" {q.variety:>7.3f}" if variety else ""))
+    return "\n".join(rows)
+
+
 def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
     """Score digits (uint8 0..255 or float 0..1, 784 values each, 1 = ink).
 
