@@ -301,6 +301,21 @@ class BookStep:
             ),
         )
 
+    def recipe(self, epochs: int, batch_size: int):
+        """This stage as a :class:`~mynn.gan.recipes.Recipe`: its networks, loss and optimiser,
+        trained for ``epochs`` in minibatches of ``batch_size`` on one torch thread."""
+        from mynn.gan.recipes import Recipe
+
+        return Recipe(
+            name=self.name,
+            summary=self.change,
+            build=self.build,
+            optimizers=self.optimizers,
+            loss=self.loss,
+            epochs=epochs,
+            batch_size=batch_size,
+        )
+
     def optimizers(self, discriminator: nn.Module, generator: nn.Module):
         """The book's optimiser for this stage: SGD lr 0.01, or Adam lr 1e-4."""
         if self.optimizer == "sgd":

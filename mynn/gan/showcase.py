@@ -18,8 +18,8 @@ from importlib import resources
 import numpy as np
 import torch
 
-from mynn.gan.models import BOOK_STEPS, BookStep, MnistGenerator, seeded
-from mynn.gan.training import GanHistory, train_gan
+from mynn.gan.models import BOOK_STEPS, BookStep, MnistGenerator
+from mynn.gan.training import GanHistory
 
 STAGE_EPOCHS = 10
 """Epochs of the 4,000 bundled digits per stage in the shipped run."""
@@ -44,26 +44,12 @@ def train_stage(
 ) -> tuple[MnistGenerator, GanHistory]:
     """Train one of the book's stages as the book sets it up: its networks, loss, optimiser.
 
-    Weights from ``seed`` (:func:`~mynn.gan.models.seeded`), one torch thread.
+    :meth:`BookStep.recipe <mynn.gan.models.BookStep.recipe>` trained: weights from
+    ``seed``, one torch thread.
     Returns the trained generator and the history.
     """
-    with seeded(seed):
-        discriminator, generator = stage.build()
-    d_optimizer, g_optimizer = stage.optimizers(discriminator, generator)
-    history = train_gan(
-        discriminator,
-        generator,
-        images,
-        epochs=epochs,
-        batch_size=batch_size,
-        d_optimizer=d_optimizer,
-        g_optimizer=g_optimizer,
-        loss=stage.loss,
-        seed=seed,
-        device=device,
-        progress=False,
-        threads=1,
-    )
+    recipe = stage.recipe(epochs, batch_size)
+    _, generator, history = recipe.train(images, seed=seed, device=device, progress=False)
     return generator, history
 
 
