@@ -224,7 +224,7 @@ def conv_transpose_output_size(
     Returns
     -------
     int or tuple of int
-        An int if every argument is an int, otherwise a tuple with one size per dimension.
+        The transposed convolution's output size (a tuple when any argument is a tuple).
 
     Raises
     ------
@@ -310,12 +310,12 @@ def pool_output_size(size, kernel_size, stride=None, padding=0, dilation=1, ceil
     Returns
     -------
     int or tuple of int
-        An int if every argument is an int, otherwise a tuple with one size per dimension.
+        The pooled size, per dimension if any argument is a tuple.
 
     Raises
     ------
     ValueError
-        Where PyTorch refuses: padding above kernel_size // 2, an output below 1 cell, a
+        PyTorch refuses these too: padding above kernel_size // 2, an output below 1 cell, a
         kernel, stride or dilation below 1, negative padding.
 
     Examples

@@ -306,14 +306,9 @@ class BookStep:
         trained for ``epochs`` in minibatches of ``batch_size`` on one torch thread."""
         from mynn.gan.recipes import Recipe
 
+        # Recipe fields in order: name, summary, build, optimizers, loss, epochs, batch_size
         return Recipe(
-            name=self.name,
-            summary=self.change,
-            build=self.build,
-            optimizers=self.optimizers,
-            loss=self.loss,
-            epochs=epochs,
-            batch_size=batch_size,
+            self.name, self.change, self.build, self.optimizers, self.loss, epochs, batch_size
         )
 
     def optimizers(self, discriminator: nn.Module, generator: nn.Module):
