@@ -9,7 +9,9 @@ One run (not a timed test) on the 4,000 bundled training digits, one torch threa
    Real held-out digits give the reference row.
 2. **Ablation** (``--ablation``): the default ``mnist`` recipe with one tool taken away at a
    time (packing, minibatch std, the deeper generator, the weight average, label
-   smoothing), same budget; ``--ablation packing`` runs only that one.
+   smoothing), and the ``conv`` recipe with its convolutional discriminator instead of the
+   packed fully connected one, without the generator's hidden layer, or without its pixel
+   bias; same budget; ``--ablation packing`` runs only that one.
 3. **Speed** (``--speed``): real digits trained on per CPU second by the book's improved GAN,
    one image at a time against minibatches of 4, 8, 32 and 64.
 
@@ -32,11 +34,11 @@ import torch
 from mynn.datasets import load_mnist
 from mynn.gan import quality
 from mynn.gan.models import improved, seeded
-from mynn.gan.recipes import RECIPES, get_recipe, stable_mnist
+from mynn.gan.recipes import RECIPES, conv_digits, get_recipe, stable_mnist
 from mynn.gan.training import train_gan
 
 HEADER = (
-    f"{'recipe':28} {'CPU s':>6} {'classes':>7} {'confident':>9} {'precision':>9} "
+    f"{'recipe':30} {'CPU s':>6} {'classes':>7} {'confident':>9} {'precision':>9} "
     f"{'recall':>6} {'Fréchet':>7}"
 )
 
@@ -44,7 +46,7 @@ HEADER = (
 def row(name: str, seconds: float | None, score) -> str:
     spent = "" if seconds is None else f"{seconds:.0f}"
     return (
-        f"{name:28} {spent:>6} {score.classes_covered:>7} {score.confident_share:>9.2f} "
+        f"{name:30} {spent:>6} {score.classes_covered:>7} {score.confident_share:>9.2f} "
         f"{score.precision:>9.2f} {score.recall:>6.2f} {score.frechet_distance:>7.1f}"
     )
 
@@ -62,19 +64,33 @@ def run_recipe(recipe, device) -> tuple[float, object]:
 
 
 def ablations():
-    """The default recipe with one tool taken away at a time."""
-    mnist = get_recipe("mnist")
-    yield "packing", dataclasses.replace(mnist, build=functools.partial(stable_mnist, pack=1))
-    yield (
-        "minibatch-std",
-        dataclasses.replace(mnist, build=functools.partial(stable_mnist, minibatch_std=False)),
-    )
-    yield (
-        "deeper-generator",
-        dataclasses.replace(mnist, build=functools.partial(stable_mnist, hidden=200)),
-    )
-    yield "weight-average", dataclasses.replace(mnist, ema=None)
-    yield "label-smoothing", dataclasses.replace(mnist, label_smoothing=0.0)
+    """(name, row label, recipe): a recipe with one tool taken away at a time."""
+    mnist, conv = get_recipe("mnist"), get_recipe("conv")
+    without = {
+        "packing": dataclasses.replace(mnist, build=functools.partial(stable_mnist, pack=1)),
+        "minibatch-std": dataclasses.replace(
+            mnist, build=functools.partial(stable_mnist, minibatch_std=False)
+        ),
+        "deeper-generator": dataclasses.replace(
+            mnist, build=functools.partial(stable_mnist, hidden=200)
+        ),
+        "weight-average": dataclasses.replace(mnist, ema=None),
+        "label-smoothing": dataclasses.replace(mnist, label_smoothing=0.0),
+    }
+    for tool, recipe in without.items():
+        yield tool, f"mnist without {tool}", recipe
+    conv_changes = {
+        "conv-discriminator": ("conv, convolutional D", {"conv_discriminator": True}),
+        "conv-hidden": ("conv without G's hidden layer", {"hidden": None}),
+        "conv-pixel-bias": ("conv without pixel bias", {"pixel_bias": False}),
+    }
+    for tool, (label, change) in conv_changes.items():
+        build = functools.partial(conv_digits, **change)
+        yield tool, label, dataclasses.replace(conv, build=build)
+
+
+ABLATIONS = ("packing", "minibatch-std", "deeper-generator", "weight-average",
+             "label-smoothing", "conv-discriminator", "conv-hidden", "conv-pixel-bias")  # fmt: skip
 
 
 def speed(images, batch_size, steps):
@@ -97,9 +113,11 @@ def main() -> None:
     parser.add_argument(
         "--ablation",
         nargs="?",
-        const="packing,minibatch-std,deeper-generator,weight-average,label-smoothing",
+        const=",".join(ABLATIONS),
         default="",
-        help="the default recipe minus one tool (all five, or a comma-separated choice)",
+        help="a recipe minus one tool (all of them, or a comma-separated choice of "
+        + ", ".join(ABLATIONS)
+        + ")",
     )
     parser.add_argument("--speed", action="store_true", help="digits per CPU second by batch size")
     parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
@@ -113,9 +131,15 @@ def main() -> None:
         print(row("real held-out digits", None, quality.reference_quality()), flush=True)
     for name in names:
         print(row(name, *run_recipe(get_recipe(name), args.device)), flush=True)
-    for tool, recipe in ablations():
-        if tool in args.ablation.split(","):
-            print(row(f"mnist without {tool}", *run_recipe(recipe, args.device)), flush=True)
+    chosen = [tool for tool in args.ablation.split(",") if tool]
+    unknown = set(chosen) - set(ABLATIONS)
+    if unknown:
+        parser.error(
+            f"unknown ablation {', '.join(sorted(unknown))}; choose from {', '.join(ABLATIONS)}"
+        )
+    for tool, label, recipe in ablations():
+        if tool in chosen:
+            print(row(label, *run_recipe(recipe, args.device)), flush=True)
     if args.speed:
         images, _ = load_mnist("train")
         print("\n== speed: the book's improved MNIST GAN, real digits per CPU second ==")

@@ -20,8 +20,13 @@ from mynn.gan.conditional import (
     each_digit,
     recognition,
 )
-from mynn.gan.conv import ConvDiscriminator, ConvGenerator, FaceDiscriminator, FaceGenerator
-from mynn.gan.models import Discriminator, Generator, seeded
+from mynn.gan.conv import (
+    ConvDiscriminator,
+    ConvGenerator,
+    FaceDiscriminator,
+    FaceGenerator,
+)
+from mynn.gan.models import Discriminator, Generator, MnistDiscriminator, seeded
 from mynn.gan.recipes import RECIPES, get_recipe
 from mynn.gan.training import generate, one_hot
 
@@ -89,11 +94,26 @@ def test_conv_recipe_trains_through_the_one_loop():
     recipe = get_recipe("conv")
     images, _ = datasets.load_mnist("train")
     d, g, history = recipe.train(images[:48], epochs=1, progress=False, batch_size=16)
-    assert isinstance(d, ConvDiscriminator) and isinstance(g, ConvGenerator)
+    # the generator is convolutional; the judge is the default recipe's packed D (see recipes)
+    assert isinstance(d, MnistDiscriminator) and d.pack == 2 and d.minibatch_std
+    assert isinstance(g, ConvGenerator) and g.hidden == 256
     assert history.steps == 3 and np.isfinite(history.g).all()
     digits = recipe.generate(g, 12, seed=1)
     assert digits.shape == (12, 784) and digits.dtype == np.float32
     np.testing.assert_array_equal(digits, recipe.generate(g, 12, seed=1))
+
+
+def test_conv_generator_lays_out_then_draws_and_hidden_none_drops_the_first_layer():
+    with seeded(0):
+        g = ConvGenerator(seed_size=20, channels=8)
+        flat = ConvGenerator(seed_size=20, channels=8, hidden=None)
+    linears = [m.out_features for m in g.model if isinstance(m, nn.Linear)]
+    assert linears == [256, 16 * 7 * 7]
+    assert [m.out_features for m in flat.model if isinstance(m, nn.Linear)] == [16 * 7 * 7]
+    seeds = flat.random_seeds(3, torch.Generator().manual_seed(0))
+    assert flat(seeds).shape == g(seeds).shape == (3, 784)
+    with pytest.raises(ValueError, match="hidden"):
+        ConvGenerator(hidden=0)
 
 
 # --------------------------------------------------------------------------- conv, faces
@@ -191,7 +211,7 @@ def test_recognition_of_real_digits_and_of_wrong_requests():
 def test_recipes_registered():
     assert {"mnist", "conv", "conditional"} <= set(RECIPES)
     conv, conditional = get_recipe("conv"), get_recipe("conditional")
-    assert conv.image_shape == (1, 28, 28) and not conv.conditional
+    assert conv.image_shape == (784,) and not conv.conditional
     assert conditional.conditional
     d, g, d_opt, g_opt = conditional.setup(seed=0)
     assert isinstance(d, ConditionalDiscriminator) and isinstance(g, ConditionalGenerator)

@@ -235,9 +235,25 @@ def test_the_showcase_scripts_first_steps_reproduce_the_shipped_run():
     for stage, shipped in zip(BOOK_STEPS, first_losses):
         # one epoch visits the digits in the same order as the first of the shipped run's
         _, history = showcase.train_stage(stage, images, epochs=1, device="cpu")
-        steps = slice(0, showcase.CHECKED_STEPS)
-        again = np.stack([history.d_real[steps], history.d_fake[steps], history.g[steps]], axis=1)
+        again = showcase.first_losses(history)
         np.testing.assert_allclose(again, shipped, rtol=1e-4, err_msg=stage.name)
+
+
+def test_the_shipped_recipe_generators_reproduce_and_meet_the_conv_target():
+    """scripts/train_gan_showcase.py --recipes: the same first steps, and the shipped conv
+    generator covers all 10 digits with at least 75% of its samples read confidently."""
+    from mynn.gan import showcase
+    from mynn.gan.quality import score_digits
+    from mynn.gan.recipes import get_recipe
+
+    generators, first_losses, info = showcase.load_recipes()
+    assert list(generators) == list(showcase.SHOWN_RECIPES) == ["conv", "mnist"]
+    assert info["epochs"] == {name: get_recipe(name).epochs for name in showcase.SHOWN_RECIPES}
+    for name, shipped in zip(showcase.SHOWN_RECIPES, first_losses):
+        _, history = showcase.train_recipe(name, epochs=1, device="cpu")
+        np.testing.assert_allclose(showcase.first_losses(history), shipped, rtol=1e-4, err_msg=name)
+    conv = score_digits(get_recipe("conv").generate(generators["conv"], 1000))
+    assert conv.classes_covered == 10 and conv.confident_share >= 0.75
 
 
 def test_shipped_generators_load_and_draw_digits():
@@ -261,5 +277,15 @@ def test_quality_table_has_a_row_per_set_with_its_numbers():
         "classes", "confident", "precision", "recall", "Fréchet", "variety",
     ]  # fmt: skip
     assert lines[1].split() == ["real", "10", "of", "10", "1.00", "0.86", "0.87", "7", "0.110"]
-    assert lines[2].split() == ["collapsed", "1", "of", "10", "0.50", "0.90", "0.00", "371", "0.010"]
+    assert lines[2].split() == [
+        "collapsed",
+        "1",
+        "of",
+        "10",
+        "0.50",
+        "0.90",
+        "0.00",
+        "371",
+        "0.010",
+    ]
     assert "variety" not in quality_table({"real": good})

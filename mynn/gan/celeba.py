@@ -447,4 +447,3 @@ class CelebADataset:
 
     def __repr__(self) -> str:
         return f"CelebADataset({str(self.path)!r}, crop={self.crop}): {self._length} images"
-

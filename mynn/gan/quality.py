@@ -354,7 +354,9 @@ def quality_table(scores: dict[str, DigitQuality], variety: bool = False) -> str
     comparisons with it.
     """
     width = max(len(name) for name in scores) + 2
-    header = f"{'':{width}}{'classes':>8} {'confident':>9} {'precision':>9} {'recall':>6} {'Fréchet':>8}"
+    header = (
+        f"{'':{width}}{'classes':>8} {'confident':>9} {'precision':>9} {'recall':>6} {'Fréchet':>8}"
+    )
     rows = [header + (f" {'variety':>7}" if variety else "")]
     for name, q in scores.items():
         row = (
