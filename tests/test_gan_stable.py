@@ -52,6 +52,28 @@ def test_precision_recall_calibration_on_digits():
 # --------------------------------------------------------------------------- minibatch std
 
 
+def test_grey_share_counts_grey_among_inked_pixels():
+    solid = np.zeros((2, 784), np.float32)
+    solid[:, 100:140] = 1.0
+    assert quality.grey_share(solid) == 0.0
+    haze = np.full((2, 784), 0.5, np.float32)
+    assert quality.grey_share(haze) == 1.0
+    mixed = solid.copy()
+    mixed[:, 140:150] = 0.5  # 10 grey pixels beside 40 solid ones, per image
+    mixed[:, 200:210] = 0.05  # below the ink threshold: not counted
+    assert quality.grey_share(mixed) == pytest.approx(10 / 50)
+    assert np.isnan(quality.grey_share(np.zeros((1, 784))))
+    with pytest.raises(ValueError, match="ink"):
+        quality.grey_share(solid, ink=0.9, solid=0.5)
+    # blurring real digits makes their strokes greyer
+    real, _ = datasets.load_mnist("test")
+    digits = real[:200].astype(np.float32) / 255
+    squares = digits.reshape(-1, 28, 28)
+    blurred = (squares + np.roll(squares, 1, 1) + np.roll(squares, 1, 2)) / 3
+    assert 0.3 < quality.grey_share(digits) < 0.7
+    assert quality.grey_share(blurred.reshape(-1, 784)) > quality.grey_share(digits) + 0.1
+
+
 def test_minibatch_std_appends_the_mean_spread_of_the_batch():
     h = torch.tensor([[0.0, 1.0], [2.0, 1.0], [4.0, 4.0]])
     out = MinibatchStd(eps=0.0)(h)

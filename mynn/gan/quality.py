@@ -15,6 +15,9 @@ image. From its readings come these measures:
 - **variety**: how much the images differ from one another, the standard deviation of each
   pixel across the images, averaged over the 784 pixels. One image repeated gives 0; real
   digits about 0.2. It needs no classifier and sees collapse even in blurry images.
+- **grey share** (:func:`grey_share`): how much of the ink is grey rather than solid, a
+  measure of blurred strokes and faint speckle; real digits about 0.5. It needs no
+  classifier either.
 - **Fréchet distance** between the generated and the real training digits in the
   classifier's feature space (its 200 hidden values), the idea behind the FID score for
   photographs: fit a Gaussian to each set's features and measure
@@ -405,6 +408,24 @@ def score_digits(images: Any, cache: str | Path | None = None) -> DigitQuality:
 def variety(images: Any) -> float:
     """How different the images are: each pixel's standard deviation across them, averaged."""
     return float(as_digit_array(images).std(axis=0, dtype=np.float64).mean())
+
+
+def grey_share(images: Any, ink: float = 0.1, solid: float = 0.9) -> float:
+    """How blurred the strokes are: the share of inked pixels that are grey.
+
+    Of all pixels above ``ink`` (0..1, 1 = ink), the share below ``solid``: 0 for strokes of
+    solid ink on a blank background, 1 for a haze of grey. A stroke's anti-aliased edge is
+    grey, so real digits sit in between (about 0.5 for the bundled test digits); a
+    generator whose strokes are fringed with grey and whose background is dotted with
+    faint pixels scores higher. Needs no classifier; images with no ink give NaN.
+    """
+    if not 0.0 <= ink < solid <= 1.0:
+        raise UsageError(f"need 0 <= ink < solid <= 1, got ink={ink!r}, solid={solid!r}")
+    x = as_digit_array(images)
+    inked = x > ink
+    if not inked.any():
+        return float("nan")
+    return float((inked & (x < solid)).sum() / inked.sum())
 
 
 def read_digits(images: Any, cache: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
