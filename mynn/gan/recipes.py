@@ -379,12 +379,12 @@ are a little high):
   hidden layer: 80% either way), Adam 2e-4 in minibatches of 64 (73% after 171 s), a
   weight average of decay 0.9995, random shifts of D's input by up to 2 pixels
   (DiffAugment-style; 64% with the first generator).
-- :data:`EPOCHS_CONV` = 125 (4,000 steps of 128): about 2 to 2.5 minutes of CPU on one
-  thread. Scored every 800 steps (samples of seed 0): seed 1 66%, 75%, 79%,
-  80%, 81% confident, seed 2 66%, 75%, 77%, 79%, 80%, all 10 classes at every checkpoint:
-  the end point is not a lucky one. Final scores, benchmarks/RESULTS.md: seed 0 10 classes,
-  82%, precision 0.66, recall 0.86, Fréchet distance 16.1 in 158 s; seeds 1 and 2 82% and
-  81%.
+- :data:`EPOCHS_CONV` = 125 (4,000 steps of 128): 158 to 171 s of CPU on one thread,
+  measured with a second process busy on the two cores. Scored every 800 steps (samples
+  of seed 0): seed 1 66%, 75%, 79%, 80%, 81% confident, seed 2 66%, 75%, 77%, 79%, 80%,
+  all 10 classes at every checkpoint: the end point is not a lucky one. Final scores
+  (benchmarks/RESULTS.md): seed 0 10 classes, 82%, precision 0.66, recall 0.86, Fréchet
+  distance 16.1 in 158 s; seeds 1 and 2 82% and 81%.
 """
 
 register(
