@@ -10,8 +10,8 @@ One run (not a timed test) on the 4,000 bundled training digits, one torch threa
 2. **Ablation** (``--ablation``): the default ``mnist`` recipe with one tool taken away at a
    time (packing, minibatch std, the deeper generator, the weight average, label
    smoothing), and the ``conv`` recipe with its convolutional discriminator instead of the
-   packed fully connected one, without the generator's hidden layer, or without its pixel
-   bias; same budget; ``--ablation packing`` runs only that one.
+   packed fully connected one, or without the generator's hidden layer; same budget;
+   ``--ablation packing`` runs only that one.
 3. **Speed** (``--speed``): real digits trained on per CPU second by the book's improved GAN,
    one image at a time against minibatches of 4, 8, 32 and 64.
 
@@ -82,7 +82,6 @@ def ablations():
     conv_changes = {
         "conv-discriminator": ("conv, convolutional D", {"conv_discriminator": True}),
         "conv-hidden": ("conv without G's hidden layer", {"hidden": None}),
-        "conv-pixel-bias": ("conv without pixel bias", {"pixel_bias": False}),
     }
     for tool, (label, change) in conv_changes.items():
         build = functools.partial(conv_digits, **change)
@@ -90,7 +89,7 @@ def ablations():
 
 
 ABLATIONS = ("packing", "minibatch-std", "deeper-generator", "weight-average",
-             "label-smoothing", "conv-discriminator", "conv-hidden", "conv-pixel-bias")  # fmt: skip
+             "label-smoothing", "conv-discriminator", "conv-hidden")  # fmt: skip
 
 
 def speed(images, batch_size, steps):

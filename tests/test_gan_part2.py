@@ -27,7 +27,7 @@ from mynn.gan.conv import (
     FaceGenerator,
 )
 from mynn.gan.models import Discriminator, Generator, MnistDiscriminator, seeded
-from mynn.gan.recipes import RECIPES, get_recipe
+from mynn.gan.recipes import CONV_CHANNELS, RECIPES, conv_digits, get_recipe
 from mynn.gan.training import generate, one_hot
 
 pytestmark = pytest.mark.usefixtures("classifier_cache")  # tests/conftest.py
@@ -212,6 +212,14 @@ def test_recipes_registered():
     assert {"mnist", "conv", "conditional"} <= set(RECIPES)
     conv, conditional = get_recipe("conv"), get_recipe("conditional")
     assert conv.image_shape == (784,) and not conv.conditional
+    # the conv recipe is the mnist recipe's training with other networks and epochs
+    mnist = get_recipe("mnist")
+    assert (conv.batch_size, conv.label_smoothing, conv.ema) == (
+        mnist.batch_size, mnist.label_smoothing, mnist.ema,
+    )  # fmt: skip
+    d, g = conv_digits(conv_discriminator=True, hidden=None)
+    assert isinstance(d, ConvDiscriminator) and d.pack == 2 and d.minibatch_std
+    assert isinstance(g, ConvGenerator) and g.hidden is None and g.channels == CONV_CHANNELS
     assert conditional.conditional
     d, g, d_opt, g_opt = conditional.setup(seed=0)
     assert isinstance(d, ConditionalDiscriminator) and isinstance(g, ConditionalGenerator)

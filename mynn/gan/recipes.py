@@ -310,7 +310,7 @@ def conv_digits(conv_discriminator: bool = False, **generator_options):
     The arguments make one change (``benchmarks/bench_gan.py --ablation conv-...``):
     ``conv_discriminator=True`` judges with a packed
     :class:`~mynn.gan.conv.ConvDiscriminator` instead, and ``generator_options`` (such as
-    ``hidden=None`` or ``pixel_bias=False``) go to the generator.
+    ``hidden=None`` or ``channels=32``) go to the generator.
     """
     from mynn.gan.conv import ConvDiscriminator, ConvGenerator
     from mynn.gan.models import MnistDiscriminator
@@ -319,7 +319,7 @@ def conv_digits(conv_discriminator: bool = False, **generator_options):
         discriminator = ConvDiscriminator(CONV_CHANNELS, minibatch_std=True, pack=MNIST_PACK)
     else:
         discriminator = MnistDiscriminator(minibatch_std=True, pack=MNIST_PACK)
-    return discriminator, ConvGenerator(channels=CONV_CHANNELS, **generator_options)
+    return discriminator, ConvGenerator(**{"channels": CONV_CHANNELS, **generator_options})
 
 
 def _conditional_digits():
