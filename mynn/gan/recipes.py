@@ -198,17 +198,27 @@ MNIST_GENERATOR_HIDDEN = (256, 512)
 """The default recipe's generator: seed -> 256 -> 512 -> 784 (the book's: seed -> 200 -> 784)."""
 
 
+def stable_discriminator(pack: int = MNIST_PACK, minibatch_std: bool = True):
+    """The default recipe's judge, shared by the ``mnist`` and ``conv`` recipes: the book's
+    improved MNIST discriminator (784 -> 200, LeakyReLU(0.02), LayerNorm), packed and given
+    the minibatch's spread."""
+    from mynn.gan.models import MnistDiscriminator
+
+    return MnistDiscriminator(minibatch_std=minibatch_std, pack=pack)
+
+
 def stable_mnist(
     pack: int = MNIST_PACK,
     minibatch_std: bool = True,
     hidden: int | tuple[int, ...] = MNIST_GENERATOR_HIDDEN,
 ):
     """The default recipe's networks: the book's improved layers (LeakyReLU(0.02), LayerNorm,
-    100 normal numbers per seed), D packed and given the minibatch's spread, G two hidden
-    layers deep. The arguments take one change away (``benchmarks/bench_gan.py --ablation``)."""
-    from mynn.gan.models import MnistDiscriminator, MnistGenerator
+    100 normal numbers per seed), D packed and given the minibatch's spread
+    (:func:`stable_discriminator`), G two hidden layers deep. The arguments take one change
+    away (``benchmarks/bench_gan.py --ablation``)."""
+    from mynn.gan.models import MnistGenerator
 
-    return MnistDiscriminator(minibatch_std=minibatch_std, pack=pack), MnistGenerator(hidden=hidden)
+    return stable_discriminator(pack, minibatch_std), MnistGenerator(hidden=hidden)
 
 
 register(
@@ -304,8 +314,9 @@ register(
 
 
 def conv_digits(conv_discriminator: bool = False, **generator_options):
-    """The ``conv`` recipe's networks: the ``mnist`` recipe's packed discriminator and a
-    :class:`~mynn.gan.conv.ConvGenerator` of :data:`CONV_CHANNELS` channels.
+    """The ``conv`` recipe's networks: the ``mnist`` recipe's discriminator
+    (:func:`stable_discriminator`) and a :class:`~mynn.gan.conv.ConvGenerator` of
+    :data:`CONV_CHANNELS` channels.
 
     The arguments make one change (``benchmarks/bench_gan.py --ablation conv-...``):
     ``conv_discriminator=True`` judges with a packed
@@ -313,13 +324,13 @@ def conv_digits(conv_discriminator: bool = False, **generator_options):
     ``hidden=None`` or ``channels=32``) go to the generator.
     """
     from mynn.gan.conv import ConvDiscriminator, ConvGenerator
-    from mynn.gan.models import MnistDiscriminator
 
     if conv_discriminator:
         discriminator = ConvDiscriminator(CONV_CHANNELS, minibatch_std=True, pack=MNIST_PACK)
     else:
-        discriminator = MnistDiscriminator(minibatch_std=True, pack=MNIST_PACK)
-    return discriminator, ConvGenerator(**{"channels": CONV_CHANNELS, **generator_options})
+        discriminator = stable_discriminator()
+    generator_options.setdefault("channels", CONV_CHANNELS)
+    return discriminator, ConvGenerator(**generator_options)
 
 
 def _conditional_digits():
@@ -365,13 +376,13 @@ are a little high):
   connected one reached 80%, 0.65, 0.85 (145 s). ``benchmarks/bench_gan.py --ablation
   conv-discriminator`` runs that comparison with the recipe's own settings: 9 classes, 72%,
   precision 0.38, recall 0.37, Fréchet distance 69.5, against the recipe's 10, 82%, 0.66,
-  0.86, 16.1. Its 16 and 32 channels see the image through
-  a narrow window; a wider one costs more per step than the budget allows.
+  0.86, 16.1. Its 16 and 32 channels see the image through a narrow window; a wider one
+  costs more per step than the budget allows.
 - **A hidden layer before the 7 x 7 map** (``hidden=256``, BatchNorm, ReLU) lays out the
   digit; without it (the seed straight to 7 x 7, as DCGAN does) the digits were wobbly
   blobs: 74% confident against 82%, precision 0.51 against 0.66, Fréchet distance 30.3
-  against 16.1 (``--ablation conv-hidden``, benchmarks/RESULTS.md). 512 hidden nodes did no better per CPU second (81% after
-  171 s).
+  against 16.1 (``--ablation conv-hidden``, benchmarks/RESULTS.md). 512 hidden nodes did
+  no better per CPU second (81% after 171 s).
 - **16 channels** (:data:`CONV_CHANNELS`): a step costs half of 32 channels' (41 against
   83 ms for a minibatch of 64), so twice the steps fit the budget; 24 channels did no
   better per CPU second. BatchNorm in the generator stays: without it, 4 to 5 classes.
